@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import typer
 
+from retrench._cli_data import data_app
+
 app = typer.Typer(
     name="retrench",
     help="Structural Bayesian estimation of theories of the globalization backlash.",
     no_args_is_help=True,
     add_completion=False,
 )
-data_app = typer.Typer(help="Load, check and fetch the real datasets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
 
