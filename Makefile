@@ -25,10 +25,10 @@ demo: $(STAMP_RUN)
 	$(BIN)/retrench demo
 
 test: $(STAMP_DEV)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --nbmake tests notebooks
 
 test-all: $(STAMP_DEV)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "slow or not slow"
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --nbmake -m "slow or not slow" tests notebooks
 
 bench: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.run
