@@ -5,15 +5,20 @@ Each command is a thin wrapper over a library function; parsing is Typer's, outp
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from rich.console import Console
 
 from retrench._cli_data import data_app
+from retrench.errors import RetrenchError
 
 app = typer.Typer(
     name="retrench",
     help="Structural Bayesian estimation of theories of the globalization backlash.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
 app.add_typer(data_app, name="data")
 
@@ -26,8 +31,13 @@ def demo() -> None:
     run_demo()
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
+def main() -> None:
+    """Console entry point: a user error ends with one clear line and exit code 1."""
+    try:
+        app()
+    except RetrenchError as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
