@@ -10,7 +10,7 @@ Generative process (independent NumPy implementation of the model in
 
 | code | symbol | meaning |
 |---|---|---|
-| ``gamma_E``, ``gamma_M`` | γ_E^G,c, γ_M^G,c | country c's government weights (symmetric with partner) |
+| ``gamma_E``, ``gamma_M`` | γ_E^G,c, γ_M^G,c | country c's government weights (symmetric) |
 | ``tariff_rules`` | t_c | ad-valorem reciprocal efficient tariff, eq. 7 through p^w: t = τ/p^w(τ) |
 | ``trend`` | β | common drift of log(1 + t) per year around ``reference_year`` |
 | ``sigma`` | σ_c | country measurement-error scale (fraction, i.e. 0.01 = 1 pp) |
@@ -41,6 +41,8 @@ REGIONS = (
     "Sub-Saharan Africa",
 )
 INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
+#: Settings of the embedded synthetic panel ``data/tariffs_synthetic.csv`` (``retrench demo``).
+SYNTHETIC_DEMO_SETTINGS = {"n_countries": 24, "n_years": 10, "seed": 2023, "first_year": 2005}
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,17 @@ def simulate_from_weights(
     )[list(TARIFF_COUNTRY_COLUMNS)]
     for col in ("country_code", "country_name", "region", "income_group", "suspect_reason"):
         panel[col] = panel[col].astype("str")
-    truth = TariffTruth(codes, np.asarray(groups), gamma_E, gamma_M, tariff_rules, sigma,
-                        float(trend), ref, float(censor_below))
+    truth = TariffTruth(
+        codes,
+        np.asarray(groups),
+        gamma_E,
+        gamma_M,
+        tariff_rules,
+        sigma,
+        float(trend),
+        ref,
+        float(censor_below),
+    )
     return panel, truth
 
 
@@ -165,7 +176,7 @@ def simulate_tariff_panel(
     seed: int = 0,
     *,
     first_year: int = 2005,
-    gamma_E_range: tuple[float, float] = (1.05, 1.6),
+    gamma_E_range: tuple[float, float] = (1.02, 1.3),
     tariff_mean: float = 0.05,
     tariff_sd: float = 0.04,
     sigma_median: float = 0.01,
@@ -193,6 +204,12 @@ def simulate_tariff_panel(
     sigma = sigma_median * np.exp(0.3 * rng.standard_normal(n_countries))
     years = np.arange(first_year, first_year + n_years)
     return simulate_from_weights(
-        gamma_E, gamma_M, sigma, years=years, trend=trend, groups=groups,
-        likelihood=likelihood, seed=seed,
+        gamma_E,
+        gamma_M,
+        sigma,
+        years=years,
+        trend=trend,
+        groups=groups,
+        likelihood=likelihood,
+        seed=seed,
     )

@@ -1,0 +1,103 @@
+"""Prior families a model spec may name, with their hyperparameters and validity rules.
+
+A prior in a spec file is a TOML table such as ``{family = "normal", loc = 0.0, scale = 1.0}``.
+:data:`PRIOR_FAMILIES` lists, for each family, its required hyperparameters and which of them
+must be strictly positive; :func:`validate_prior` checks a table and raises
+:class:`~retrench.errors.SpecError` naming the key (``priors.sigma.scale``), and
+:func:`prior_distribution` turns a valid table into a NumPyro distribution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpyro.distributions as dist
+
+from retrench.errors import SpecError
+
+
+@dataclass(frozen=True)
+class PriorFamily:
+    """One distribution family: its hyperparameter names, the positive ones, and a builder."""
+
+    params: tuple[str, ...]
+    positive: tuple[str, ...]
+    build: Callable[..., dist.Distribution]
+
+
+def _truncated_normal(loc: float, scale: float, low: float, high: float) -> dist.Distribution:
+    return dist.TruncatedNormal(loc, scale, low=low, high=high)
+
+
+PRIOR_FAMILIES: dict[str, PriorFamily] = {
+    "normal": PriorFamily(("loc", "scale"), ("scale",), dist.Normal),
+    "half_normal": PriorFamily(("scale",), ("scale",), dist.HalfNormal),
+    "lognormal": PriorFamily(("loc", "scale"), ("scale",), dist.LogNormal),
+    "student_t": PriorFamily(
+        ("df", "loc", "scale"),
+        ("df", "scale"),
+        lambda df, loc, scale: dist.StudentT(df, loc, scale),
+    ),
+    "half_student_t": PriorFamily(
+        ("df", "scale"),
+        ("df", "scale"),
+        lambda df, scale: dist.FoldedDistribution(dist.StudentT(df, 0.0, scale)),
+    ),
+    "exponential": PriorFamily(("rate",), ("rate",), dist.Exponential),
+    "gamma": PriorFamily(("concentration", "rate"), ("concentration", "rate"), dist.Gamma),
+    "beta": PriorFamily(("a", "b"), ("a", "b"), lambda a, b: dist.Beta(a, b)),
+    "uniform": PriorFamily(("low", "high"), (), dist.Uniform),
+    "truncated_normal": PriorFamily(("loc", "scale", "low", "high"), ("scale",), _truncated_normal),
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def validate_prior(table: Any, key: str) -> dict[str, Any]:
+    """Check one prior table; return it with hyperparameters as floats.
+
+    Args:
+        table: the TOML table, e.g. ``{"family": "normal", "loc": 0.0, "scale": 1.0}``.
+        key: dotted key used in error messages, e.g. ``"priors.sigma"``.
+
+    Raises:
+        SpecError: unknown family, missing or unknown hyperparameter, non-numeric or
+            non-finite value, non-positive scale-like value, or ``low >= high``.
+    """
+    if not isinstance(table, Mapping):
+        raise SpecError(f"{key}: expected a table like {{family = 'normal', loc = 0, scale = 1}}")
+    family_name = table.get("family")
+    if family_name not in PRIOR_FAMILIES:
+        known = ", ".join(sorted(PRIOR_FAMILIES))
+        raise SpecError(f"{key}.family: unknown distribution {family_name!r} (known: {known})")
+    family = PRIOR_FAMILIES[family_name]
+    out: dict[str, Any] = {"family": family_name}
+    for name in table:
+        if name != "family" and name not in family.params:
+            raise SpecError(
+                f"{key}.{name}: unknown hyperparameter for {family_name} "
+                f"(expected {', '.join(family.params)})"
+            )
+    for name in family.params:
+        if name not in table:
+            raise SpecError(f"{key}.{name}: missing hyperparameter of {family_name}")
+        value = table[name]
+        if not _is_number(value) or not math.isfinite(float(value)):
+            raise SpecError(f"{key}.{name}: expected a finite number (got {value!r})")
+        if name in family.positive and value <= 0:
+            raise SpecError(f"{key}.{name}: must be > 0 (got {value!r})")
+        out[name] = float(value)
+    if "low" in out and "high" in out and not out["low"] < out["high"]:
+        raise SpecError(f"{key}.high: must exceed low (got low={out['low']}, high={out['high']})")
+    return out
+
+
+def prior_distribution(table: Mapping[str, Any]) -> dist.Distribution:
+    """Build the NumPyro distribution of a validated prior table."""
+    family = PRIOR_FAMILIES[table["family"]]
+    return family.build(**{name: table[name] for name in family.params})

@@ -1,0 +1,386 @@
+r"""Exporter-influence tariff model (DeRemer 2023, seed 002) estimated on country tariffs.
+
+Structure (DESIGN.md sections 3 and 6):
+
+* Each country's cooperative, rules-based tariff is the reciprocal efficient tariff of eq. 7 at
+  its government weights (symmetric with its partner), expressed ad valorem through the model's
+  own world price: t_c = τ_c / p^w(τ_c) = (2γ_M + 1 − 3γ_E) / (2(4 − γ_M)).
+* Partial pooling on the logit of t_c over the theory's tariff domain (−1, 1/3) (imports vanish at
+  t = 1/3): logit((t_c + 1)/(4/3)) = μ + σ_g z_{g(c)} + σ_c z_c, groups = region or income group.
+* Parameterisation (section 6's prototype lesson): t_c is sampled directly, γ_E on its own
+  bounded coordinate γ_E = lo + (3 − lo) sigmoid(ℓ_c), lo = max(1, 1 − 2t_c), and γ_M is solved
+  from (t_c, γ_E): γ_M = (8t_c − 1 + 3γ_E)/(2(1 + t_c)). Then γ_E < 3 ⇒ γ_M < 4 (the pole of eq. 7)
+  and γ_M > 1. The ridge between γ_E and γ_M is a coordinate axis, so NUTS does not crawl along it.
+* Observation: y_ct = (1 + t_c) e^{β(year − ref)} − 1 + σ_c ε_ct, ε Normal or Student-t,
+  σ_c = floor + exp(a + b z'_c); reported tariffs ≤ ``censor_below_pct`` are left-censored
+  (:class:`~retrench.bayes.censored.LeftCensored`), never clipped: the model may put t_c < 0
+  (import subsidies when 3γ_E > 2γ_M + 1).
+* Trade war (section 4): the U.S. tariff on China in HS section g moved from the rules-based point
+  toward a power-based one, Δt_g = Δλ_g · dt_x/dλ(γ_E^US, γ_M^US) + e_g, e_g ~ Normal(0, se_g)
+  with se_g the known standard error of the section's mean over its HS6 lines (one observation
+  per section cannot also identify a free noise scale next to the spread of Δλ_g), dt_x/dλ from
+  :func:`retrench.theory.tariffs.power_shift` (a Newton root find inside the log density; a
+  failure is ``-inf``, counted in ``solver_failures``). China's retaliation is not used: the
+  paper notes the model cannot fit it (a power shift lowers the weaker side's tariff).
+
+Identification (what the data say and what the priors carry):
+
+* The WDI panel identifies t_c (one ad-valorem tariff per country and year) and so the single
+  combination 2γ_M + 1 − 3γ_E − 2t_c(4 − γ_M) = 0 of each country's weights: the posterior of
+  (γ_E, γ_M) lies on an iso-tariff curve. γ_E (and with it γ_M) is carried by the
+  ``gamma_E_logit`` prior; compare prior and posterior of ``gamma_E`` (no contraction expected).
+* The trade war identifies Δλ_g · dt_x/dλ only. dt_x/dλ depends on (γ_E, γ_M) beyond t_c, so with
+  the ``bargaining_shift`` prior it moves the U.S. weights a little; Δλ and γ_E^US are not
+  separately identified from one country.
+* Public weights (γ^W) are not estimated: they come from the spec's ``[public_weights]``.
+
+| code | symbol | meaning |
+|---|---|---|
+| ``tariff_rules`` | t_c | ad-valorem reciprocal efficient (rules-based) tariff of country c |
+| ``gamma_E``, ``gamma_M`` | γ_E^G, γ_M^G | government weights on exporter / import-rival profits |
+| ``gamma_E_policy``, ``gamma_M_policy`` | | policy nodes: weights the tariff is set with |
+| ``trend`` | β | drift of log(1 + t) per year around ``data.reference_year`` |
+| ``sigma_country`` | σ_c | measurement-error scale of country c (fraction) |
+| ``bargaining_shift`` | Δλ_g | policy node: rise of Home's bargaining weight in HS section g |
+| ``public_welfare`` | W | public welfare (eq. 2, public weights) at the symmetric tariff |
+| ``pcbr_free_trade`` | PCBR | Rodrik's redistribution per efficiency gain of cutting τ_c to 0 |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import numpyro
+import numpyro.distributions as dist
+import pandas as pd
+
+from retrench.bayes.censored import LeftCensored
+from retrench.bayes.priors import prior_distribution
+from retrench.bayes.spec import (
+    SpecSchema,
+    boolean,
+    int_range,
+    non_negative_number,
+    number,
+    one_of,
+    positive_number,
+    string,
+)
+from retrench.bayes.tariff_data import prepare_country_panel, summarise_tradewar
+from retrench.bayes.tariff_structure import (
+    GAMMA_E_UPPER,
+    ad_valorem_slope,
+    gamma_E_lower_bound,
+    gamma_M_from_tariff,
+    home_public_welfare,
+    pcbr_of_cut_to_zero,
+    power_shift_flagged,
+    rules_tariff,
+    tariff_from_logit,
+)
+from retrench.errors import DataError, SpecError
+from retrench.theory.tariffs import TariffWeights, tariff_in_domain
+from retrench.workflow import persistence
+from retrench.workflow.model import StructuralModel, policy_node, record_solver_failures
+
+
+def _year(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(f"{key}: expected an integer year (got {value!r})")
+    return int(value)
+
+
+TARIFF_SCHEMA = SpecSchema(
+    model_name="tariffs",
+    parameters=(
+        "mu_tariff_logit",
+        "group_sd",
+        "country_sd",
+        "gamma_E_logit",
+        "trend",
+        "sigma_log_mean",
+        "sigma_log_sd",
+        "bargaining_shift_mean",
+        "bargaining_shift_sd",
+    ),
+    data_columns=("country", "year", "tariff", "group", "suspect", "aggregate"),
+    optional_columns=("suspect", "aggregate"),
+    data_options={"years": int_range, "reference_year": _year, "exclude_suspect": boolean},
+    likelihood={
+        "family": one_of("normal", "student_t"),
+        "df": positive_number,
+        "censor_below_pct": non_negative_number,
+        "sigma_floor_pct": positive_number,
+    },
+    sections={
+        "tradewar": {"use": boolean, "country": string, "date": string},
+        "parameterisation": {
+            "country_sigma": one_of("centred", "non_centred"),
+            "tradewar_shift": one_of("centred", "non_centred"),
+        },
+        "public_weights": {
+            "gamma_E": number,
+            "gamma_M_same_as_government": boolean,
+            "gamma_M": number,
+        },
+    },
+)
+
+
+class TariffModel(StructuralModel):
+    """Hierarchical exporter-influence tariff model; see the module docstring.
+
+    Args:
+        data: country-year tariffs in the schema of
+            :func:`retrench.data.panels_tariffs.tariff_country_panel` (or the columns the spec
+            maps).
+        spec: None (``models/tariffs.toml``), a TOML path, or a dict merged over the default.
+        tradewar: optional :func:`retrench.data.panels_tariffs.tradewar_tariff_panel` frame;
+            used when ``tradewar.use`` and the spec's ``tradewar.country`` is in ``data``.
+    """
+
+    schema = TARIFF_SCHEMA
+    observed_sites = ("tariff_obs", "tradewar_change")
+    summary_sites = (
+        "mu_tariff_logit",
+        "group_sd",
+        "country_sd",
+        "trend",
+        "sigma_log_mean",
+        "sigma_log_sd",
+        "tariff_rules",
+        "gamma_E",
+        "gamma_M",
+    )
+    tradewar_summary_sites = ("bargaining_shift_mean", "bargaining_shift_sd")
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        spec: str | os.PathLike[str] | Mapping | None = None,
+        tradewar: pd.DataFrame | None = None,
+    ):
+        self._tradewar_raw = tradewar
+        super().__init__(data, spec)
+        if self.tradewar is not None:
+            self.summary_sites = self.summary_sites + self.tradewar_summary_sites
+
+    # --- data -------------------------------------------------------------------------------
+    def prepare_panel(self, data: pd.DataFrame) -> pd.DataFrame:
+        panel, self.excluded = prepare_country_panel(data, self.spec["data"])
+        self.countries = np.array(sorted(panel["country_code"].unique()))
+        self.groups = np.array(sorted(panel["group"].unique()))
+        self.tradewar, self.tradewar_excluded = None, None
+        tw = self.spec["tradewar"]
+        if self._tradewar_raw is not None and tw["use"]:
+            if tw["country"] not in set(self.countries):
+                raise DataError(
+                    f"tradewar.country: {tw['country']!r} has no tariffs in the country panel"
+                )
+            self.tradewar, self.tradewar_excluded = summarise_tradewar(
+                self._tradewar_raw, tw["date"]
+            )
+        return panel
+
+    def compute_data_hash(self) -> str:
+        """sha256 over the country panel and, when used, the trade-war section summary."""
+        digest = persistence.panel_hash(self.panel)
+        if self.tradewar is not None:
+            digest = persistence.panel_hash(
+                pd.DataFrame({"part": [digest, persistence.panel_hash(self.tradewar)]})
+            )
+        return digest
+
+    def model_inputs(self, panel: pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
+        country_index = {c: i for i, c in enumerate(self.countries)}
+        group_index = {g: i for i, g in enumerate(self.groups)}
+        first_rows = panel.drop_duplicates("country_code").set_index("country_code")
+        inputs: dict[str, Any] = {
+            "country": jnp.asarray(panel["country_code"].map(country_index).to_numpy()),
+            "years_from_ref": jnp.asarray(
+                (panel["year"] - self.spec["data"]["reference_year"]).to_numpy(float)
+            ),
+            "country_group": jnp.asarray(
+                first_rows.loc[self.countries, "group"].map(group_index).to_numpy()
+            ),
+        }
+        observed: dict[str, Any] = {"tariff": jnp.asarray(panel["tariff"].to_numpy(float))}
+        if self.tradewar is not None:
+            inputs["home_country"] = int(country_index[self.spec["tradewar"]["country"]])
+            observed["tradewar_change"] = jnp.asarray(self.tradewar["change"].to_numpy(float))
+            inputs["tradewar_change_se"] = jnp.asarray(self.tradewar["change_se"].to_numpy(float))
+        return inputs, observed
+
+    def coords_and_dims(self) -> tuple[dict[str, Sequence[Any]], dict[str, list[str]]]:
+        coords: dict[str, Sequence[Any]] = {
+            "country": list(self.countries),
+            "group": list(self.groups),
+            "obs": list(range(len(self.panel))),
+        }
+        per_country = (
+            "tariff_logit",
+            "gamma_E_logit",
+            "log_sigma_excess",
+            "log_sigma_excess_raw",
+            "tariff_rules",
+            "tariff_specific",
+            "gamma_E",
+            "gamma_M",
+            "gamma_E_policy",
+            "gamma_M_policy",
+            "sigma_country",
+            "public_welfare",
+            "pcbr_free_trade",
+        )
+        dims = {name: ["country"] for name in per_country}
+        dims |= {"group_raw": ["group"], "tariff_obs": ["obs"]}
+        if self.tradewar is not None:
+            coords["section"] = list(self.tradewar["section"])
+            dims |= {
+                name: ["section"]
+                for name in (
+                    "bargaining_shift_latent",
+                    "bargaining_shift_latent_raw",
+                    "bargaining_shift",
+                    "tradewar_change",
+                    "tariff_power_home",
+                    "home_public_welfare_power",
+                )
+            }
+        return coords, dims
+
+    # --- model ------------------------------------------------------------------------------
+    def public_weights(self, gamma_M_government: jax.Array) -> TariffWeights:
+        """Publics' weights γ^W from the spec (γ_M^W = γ_M^G unless the spec sets a number)."""
+        pw = self.spec["public_weights"]
+        gamma_M = gamma_M_government if pw["gamma_M_same_as_government"] else pw["gamma_M"]
+        gamma_E = jnp.full_like(jnp.asarray(gamma_M_government, float), pw["gamma_E"])
+        return TariffWeights.symmetric(gamma_E, gamma_M * jnp.ones_like(gamma_E))
+
+    def public_policy(self) -> dict[str, np.ndarray]:
+        """The intervention ``{gamma_E_policy: γ_E^W [, gamma_M_policy: γ_M^W]}`` (per country)."""
+        pw = self.spec["public_weights"]
+        n = len(self.countries)
+        policy = {"gamma_E_policy": np.full(n, pw["gamma_E"])}
+        if not pw["gamma_M_same_as_government"]:
+            policy["gamma_M_policy"] = np.full(n, pw["gamma_M"])
+        return policy
+
+    def _hierarchical(self, name: str, mean: jax.Array, sd: jax.Array, block: str) -> jax.Array:
+        """Normal(mean, sd) draws, centred or non-centred as ``parameterisation.<block>`` says.
+
+        Centred suits blocks the data inform strongly (many years per country, wide spread);
+        non-centred suits weakly informed ones (a funnel otherwise). Non-centred adds the
+        standard-normal site ``<name>_raw`` and records ``<name>`` as a deterministic.
+        """
+        if self.spec["parameterisation"][block] == "centred":
+            return numpyro.sample(name, dist.Normal(mean, sd))
+        raw = numpyro.sample(f"{name}_raw", dist.Normal(0.0, 1.0))
+        return numpyro.deterministic(name, mean + sd * raw)
+
+    def model(self, inputs: Mapping[str, Any], observed: Mapping[str, Any] | None) -> None:
+        priors, lik = self.spec["priors"], self.spec["likelihood"]
+        n_country, n_group = len(self.countries), len(self.groups)
+        mu = numpyro.sample("mu_tariff_logit", prior_distribution(priors["mu_tariff_logit"]))
+        group_sd = numpyro.sample("group_sd", prior_distribution(priors["group_sd"]))
+        country_sd = numpyro.sample("country_sd", prior_distribution(priors["country_sd"]))
+        trend = numpyro.sample("trend", prior_distribution(priors["trend"]))
+        sigma_mean = numpyro.sample("sigma_log_mean", prior_distribution(priors["sigma_log_mean"]))
+        sigma_sd = numpyro.sample("sigma_log_sd", prior_distribution(priors["sigma_log_sd"]))
+        with numpyro.plate("groups", n_group):
+            group_raw = numpyro.sample("group_raw", dist.Normal(0.0, 1.0))
+        group_mean = mu + group_sd * group_raw  # non-centred: few countries per group
+        with numpyro.plate("countries", n_country):
+            # centred: each country's tariff is pinned by its own years of data, so the
+            # non-centred form would tie z_c to (mu, sd) and lengthen the trajectories
+            logit_t = numpyro.sample(
+                "tariff_logit", dist.Normal(group_mean[inputs["country_group"]], country_sd)
+            )
+            e_logit = numpyro.sample("gamma_E_logit", prior_distribution(priors["gamma_E_logit"]))
+            log_sigma_excess = self._hierarchical(
+                "log_sigma_excess", sigma_mean, sigma_sd, "country_sigma"
+            )
+        t_c = tariff_from_logit(logit_t)
+        lower = gamma_E_lower_bound(t_c)
+        gamma_E = numpyro.deterministic(
+            "gamma_E", lower + (GAMMA_E_UPPER - lower) * jax.nn.sigmoid(e_logit)
+        )
+        gamma_M = numpyro.deterministic("gamma_M", gamma_M_from_tariff(t_c, gamma_E))
+        t_check, tau_check = rules_tariff(gamma_E, gamma_M)
+        ok = (
+            jnp.isfinite(t_check)
+            & tariff_in_domain(tau_check)
+            & (jnp.abs(t_check - t_c) <= 1e-6 * (1.0 + jnp.abs(t_c)))
+        )
+
+        # policy block: the tariff is set at the policy weights (government's unless intervened)
+        gamma_E_policy = policy_node("gamma_E_policy", gamma_E)
+        gamma_M_policy = policy_node("gamma_M_policy", gamma_M)
+        t_policy, tau_policy = rules_tariff(gamma_E_policy, gamma_M_policy)
+        numpyro.deterministic("tariff_rules", t_policy)
+        numpyro.deterministic("tariff_specific", tau_policy)
+        w_public = self.public_weights(gamma_M)
+        numpyro.deterministic(
+            "public_welfare", home_public_welfare(tau_policy, tau_policy, w_public)
+        )
+        numpyro.deterministic("pcbr_free_trade", pcbr_of_cut_to_zero(tau_policy))
+
+        if "home_country" in inputs:
+            ok = ok.at[inputs["home_country"]].set(
+                ok[inputs["home_country"]]
+                & self._tradewar_block(
+                    inputs, observed, priors, gamma_E, gamma_M, t_policy, tau_policy, w_public
+                )
+            )
+        record_solver_failures(ok)
+
+        sigma_c = lik["sigma_floor_pct"] / 100.0 + jnp.exp(log_sigma_excess)
+        numpyro.deterministic("sigma_country", sigma_c)
+        country = inputs["country"]
+        mean = (1.0 + t_policy[country]) * jnp.exp(trend * inputs["years_from_ref"]) - 1.0
+        df = lik["df"] if lik["family"] == "student_t" else None
+        with numpyro.plate("obs", mean.shape[0]):
+            numpyro.sample(
+                "tariff_obs",
+                LeftCensored(mean, sigma_c[country], lik["censor_below_pct"] / 100.0, df=df),
+                obs=None if observed is None else observed["tariff"],
+            )
+
+    def _tradewar_block(
+        self, inputs, observed, priors, gamma_E, gamma_M, t_policy, tau_policy, w_public
+    ) -> jax.Array:
+        """Trade-war likelihood for Home (the U.S.); returns the root find's success flag."""
+        home = inputs["home_country"]
+        n_section = len(self.tradewar)
+        shift_mean = numpyro.sample(
+            "bargaining_shift_mean", prior_distribution(priors["bargaining_shift_mean"])
+        )
+        shift_sd = numpyro.sample(
+            "bargaining_shift_sd", prior_distribution(priors["bargaining_shift_sd"])
+        )
+        with numpyro.plate("sections", n_section):
+            shift_latent = self._hierarchical(
+                "bargaining_shift_latent", shift_mean, shift_sd, "tradewar_shift"
+            )
+        shift = policy_node("bargaining_shift", shift_latent)
+        dtau_x, dtau_y, ps_ok = power_shift_flagged(gamma_E[home], gamma_M[home])
+        tau_home = tau_policy[home]
+        slope = ad_valorem_slope(tau_home)
+        numpyro.deterministic("tariff_power_home", t_policy[home] + shift * slope * dtau_x)
+        w_home = TariffWeights.symmetric(w_public.gamma_E[home], w_public.gamma_M[home])
+        welfare_power = home_public_welfare(
+            tau_home + shift * dtau_x, tau_home + shift * dtau_y, w_home
+        )
+        numpyro.deterministic("home_public_welfare_power", welfare_power)
+        with numpyro.plate("sections", n_section):
+            numpyro.sample(
+                "tradewar_change",
+                dist.Normal(shift * slope * dtau_x, inputs["tradewar_change_se"]),
+                obs=None if observed is None else observed["tradewar_change"],
+            )
+        return ps_ok

@@ -1,0 +1,146 @@
+"""Every ArviZ call of retrench lives here, so that a move to ArviZ 1.x / DataTree stays local.
+
+The rest of the package handles ``InferenceData`` only through these functions: build it from a
+NumPyro run, read and write NetCDF, pull posterior draws as arrays, and compute R-hat, ESS, LOO
+and summaries.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", FutureWarning)
+    import arviz as az
+
+InferenceData = az.InferenceData
+
+__all__ = [
+    "InferenceData",
+    "attrs_of",
+    "build_inference_data",
+    "ess",
+    "group",
+    "has_group",
+    "loo",
+    "posterior_draws",
+    "read_netcdf",
+    "rhat",
+    "sample_stat",
+    "set_attrs",
+    "summary",
+    "write_netcdf",
+]
+
+
+def build_inference_data(
+    mcmc: Any,
+    *,
+    prior: Mapping[str, Any] | None,
+    posterior_predictive: Mapping[str, Any] | None,
+    coords: Mapping[str, Sequence[Any]],
+    dims: Mapping[str, Sequence[str]],
+    observed_sites: Sequence[str],
+) -> az.InferenceData:
+    """InferenceData with posterior, sample_stats, log_likelihood, observed_data, prior and
+    posterior predictive groups, from a finished ``numpyro.infer.MCMC``.
+
+    ``prior`` and ``posterior_predictive`` hold flat draws (first axis = draws, chain-major).
+    Observed sites other than ``observed_sites`` (policy nodes, factors) are dropped from the
+    observed_data, log_likelihood and prior predictive groups.
+    """
+    idata = az.from_numpyro(
+        mcmc,
+        prior=dict(prior) if prior is not None else None,
+        posterior_predictive=dict(posterior_predictive) if posterior_predictive else None,
+        coords=dict(coords),
+        dims={k: list(v) for k, v in dims.items()},
+        log_likelihood=True,
+    )
+    for name in ("observed_data", "log_likelihood", "prior_predictive"):
+        if name in idata.groups():
+            data = getattr(idata, name)
+            extra = [v for v in data.data_vars if v not in observed_sites]
+            setattr(idata, name, data.drop_vars(extra))
+    return idata
+
+
+def write_netcdf(idata: az.InferenceData, path: str) -> None:
+    """Write ``idata`` (all groups and root attributes) to a NetCDF file at ``path``."""
+    idata.to_netcdf(path)
+
+
+def read_netcdf(path: str) -> az.InferenceData:
+    """Read a NetCDF file written by :func:`write_netcdf` into memory (file closed afterwards)."""
+    idata = az.from_netcdf(path)
+    for name in idata.groups():
+        getattr(idata, name).load()
+    return idata
+
+
+def set_attrs(idata: az.InferenceData, attrs: Mapping[str, str]) -> None:
+    """Set root attributes (strings) of ``idata``."""
+    idata.attrs.update(dict(attrs))
+
+
+def attrs_of(idata: az.InferenceData) -> dict[str, Any]:
+    """Root attributes of ``idata``."""
+    return dict(idata.attrs)
+
+
+def has_group(idata: az.InferenceData, name: str) -> bool:
+    """True if ``idata`` has the group ``name`` (e.g. ``"posterior_predictive"``)."""
+    return name in idata.groups()
+
+
+def group(idata: az.InferenceData, name: str) -> xr.Dataset:
+    """The dataset of group ``name``."""
+    return getattr(idata, name)
+
+
+def posterior_draws(
+    idata: az.InferenceData, names: Sequence[str], group_name: str = "posterior"
+) -> dict[str, np.ndarray]:
+    """Draws of ``names`` as arrays of shape ``(chain * draw, ...)`` (chain-major order)."""
+    data = getattr(idata, group_name)
+    out = {}
+    for name in names:
+        values = np.asarray(data[name].values)
+        out[name] = values.reshape((-1,) + values.shape[2:])
+    return out
+
+
+def sample_stat(idata: az.InferenceData, name: str) -> np.ndarray | None:
+    """A sample statistic (``diverging``, ``n_steps``, ...) as (chain, draw) array, or None."""
+    stats = idata.sample_stats
+    return np.asarray(stats[name].values) if name in stats else None
+
+
+def rhat(idata: az.InferenceData, var_names: Sequence[str]) -> xr.Dataset:
+    """Rank-normalised split R-hat (Vehtari et al. 2021) per variable and element."""
+    return az.rhat(idata, var_names=list(var_names))
+
+
+def ess(idata: az.InferenceData, var_names: Sequence[str], method: str) -> xr.Dataset:
+    """Effective sample size, ``method`` in {"bulk", "tail"}."""
+    return az.ess(idata, var_names=list(var_names), method=method)
+
+
+def summary(idata: az.InferenceData, var_names: Sequence[str], hdi_prob: float = 0.9) -> Any:
+    """ArviZ summary table (pandas DataFrame) of ``var_names``."""
+    return az.summary(idata, var_names=list(var_names), hdi_prob=hdi_prob)
+
+
+def loo(idata: az.InferenceData, var_name: str | None = None) -> Any:
+    """PSIS-LOO of the observed site ``var_name`` with pointwise Pareto k (``.pareto_k``).
+
+    ArviZ's own warnings are silenced here; callers report the k values (k > 0.7: unreliable).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return az.loo(idata, pointwise=True, var_name=var_name)
