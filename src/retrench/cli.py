@@ -10,6 +10,7 @@ import sys
 import typer
 from rich.console import Console
 
+from retrench import _cli_electoral, _cli_gvc, _cli_workflow
 from retrench._cli_data import data_app
 from retrench.errors import RetrenchError
 
@@ -21,14 +22,19 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(data_app, name="data")
+_cli_workflow.register(app)  # fit tariffs, check, simulate, report
+app.add_typer(_cli_electoral.app, name="electoral")  # electoral fit | simulate | report
+app.command("fit-gvc")(_cli_gvc.gvc)  # threshold models of seed 003, beside Hansen
 
 
 @app.command()
 def demo() -> None:
-    """Run the theory layer on the papers' parameter values and print the tables."""
+    """Theory tables at the papers' values, then fit the embedded synthetic tariff data."""
     from retrench.workflow.demo import run_demo
+    from retrench.workflow.tariff_demo import run_tariff_demo
 
     run_demo()
+    run_tariff_demo()
 
 
 def main() -> None:

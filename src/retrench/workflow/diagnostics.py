@@ -121,7 +121,12 @@ def diagnose(
     diag = Diagnostics(table=table, counts=counts)
     worst_rhat = float(table["r_hat"].max())
     worst_ess = float(table[["ess_bulk", "ess_tail"]].min().min())
-    if not np.isfinite(worst_rhat) or worst_rhat > rhat_fail:
+    n_chains = int(idata.posterior.sizes.get("chain", 1))
+    if n_chains < 2:
+        diag.raise_to(WARN, "R-hat needs at least 2 chains (1 chain sampled): not checked")
+    elif not np.isfinite(worst_rhat):
+        diag.raise_to(FAIL, "R-hat is not finite for some parameter")
+    elif worst_rhat > rhat_fail:
         diag.raise_to(FAIL, f"max R-hat {worst_rhat:.3f} > {rhat_fail} ({table['r_hat'].idxmax()})")
     elif worst_rhat > rhat_warn:
         diag.raise_to(WARN, f"max R-hat {worst_rhat:.3f} > {rhat_warn} ({table['r_hat'].idxmax()})")
