@@ -14,7 +14,15 @@ from benchmarks.bench_theory import TheoryCase
 from retrench.theory import electoral, tariffs
 
 ELECTORAL_FIELDS = (
-    "theta_LR", "theta_LE", "theta_HR", "theta_HE", "phi_L", "phi_H", "D_w", "D_l", "pi_L",
+    "theta_LR",
+    "theta_LE",
+    "theta_HR",
+    "theta_HE",
+    "phi_L",
+    "phi_H",
+    "D_w",
+    "D_l",
+    "pi_L",
 )
 
 
@@ -45,8 +53,9 @@ def electoral_scipy(**kw) -> np.ndarray:
 
 def sample_weights(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     """Asymmetric government weights γ ∈ [1, 1.6] on exporter and import-competing profits."""
-    return {k: rng.uniform(1.0, 1.6, n) for k in
-            ("gamma_E", "gamma_M", "gamma_E_star", "gamma_M_star")}
+    return {
+        k: rng.uniform(1.0, 1.6, n) for k in ("gamma_E", "gamma_M", "gamma_E_star", "gamma_M_star")
+    }
 
 
 def efficient_jax(**kw):
@@ -69,7 +78,8 @@ def nash_scipy(**kw) -> np.ndarray:
 
 CASES = [
     TheoryCase("electoral.equilibrium", sample_electoral, electoral_jax, electoral_scipy),
-    TheoryCase("tariffs.reciprocal_efficient_tariffs", sample_weights, efficient_jax,
-               efficient_scipy),
+    TheoryCase(
+        "tariffs.reciprocal_efficient_tariffs", sample_weights, efficient_jax, efficient_scipy
+    ),
     TheoryCase("tariffs.nash_tariffs", sample_weights, nash_jax, nash_scipy),
 ]

@@ -58,9 +58,7 @@ def electoral_table() -> Table:
     def gamma_h(alpha_R, p):
         return electoral.exit_threshold(p._replace(alpha_R=alpha_R), "H")
 
-    slopes = [
-        jax.grad(gamma_h)(jnp.asarray(float(params[n].alpha_R)), params[n]) for n in names
-    ]
+    slopes = [jax.grad(gamma_h)(jnp.asarray(float(params[n].alpha_R)), params[n]) for n in names]
     table.add_row("∂γ_H/∂α_R (Cor. 3, > 0)", *[_fmt(s) for s in slopes])
     table.caption = (
         "The appendix example's printed numbers are not reproduced by the printed equations; "
@@ -108,8 +106,18 @@ def tariff_table() -> Table:
 def gvc_table() -> Table:
     """Seed 003: R, T, thresholds of Propositions 2–4 at the paper's local shares."""
     table = Table(title="GVC participation model (Qu & Yang 2023, seed 003)", title_justify="left")
-    columns = ("economy", "N", "μ", "ω", "R (eq. 11)", "T", "1/N", "max(μ,1/N)", "ω > 1/N",
-               "ω > max(μ,1/N)")
+    columns = (
+        "economy",
+        "N",
+        "μ",
+        "ω",
+        "R (eq. 11)",
+        "T",
+        "1/N",
+        "max(μ,1/N)",
+        "ω > 1/N",
+        "ω > max(μ,1/N)",
+    )
     for col in columns:
         table.add_column(col, justify="left" if col == "economy" else "right")
     for key in ("china_2004", "china_2015"):
