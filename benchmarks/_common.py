@@ -18,7 +18,19 @@ from pathlib import Path
 from typing import Any
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-LIBRARIES = ("retrench", "jax", "jaxlib", "numpyro", "optimistix", "scipy", "numpy", "pymc")
+LIBRARIES = (
+    "retrench",
+    "jax",
+    "jaxlib",
+    "numpyro",
+    "optimistix",
+    "scipy",
+    "numpy",
+    "pymc",
+    "pytensor",
+    "arviz",
+    "ray",
+)
 
 
 def cpu_model() -> str:
@@ -36,6 +48,8 @@ def machine_info() -> dict[str, Any]:
     """CPU, cores, JAX backend/devices and library versions, for every result file."""
     import jax
 
+    import retrench  # noqa: F401  (turns on x64 as every benchmark run does)
+
     versions = {}
     for lib in LIBRARIES:
         try:
@@ -50,6 +64,7 @@ def machine_info() -> dict[str, Any]:
         "jax_backend": jax.default_backend(),
         "jax_devices": [str(d) for d in jax.devices()],
         "x64": bool(jax.config.jax_enable_x64),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "versions": versions,
     }
 

@@ -8,10 +8,10 @@ estimation workflow is installed it then fits the embedded synthetic data (see `
 
 from __future__ import annotations
 
-import jax
-import jax.numpy as jnp
 from pathlib import Path
 
+import jax
+import jax.numpy as jnp
 import matplotlib
 
 matplotlib.use("Agg")
