@@ -1,0 +1,98 @@
+"""Executor speed-up: a 64-fit simulation-based calibration with 1 vs 2 local worker processes.
+
+Each fit is a small NumPyro regression (:mod:`benchmarks.calibration_tasks`, 1 chain,
+200 + 200 iterations, n = 50). Both runs use :func:`retrench.workflow.executor_calibration.
+run_calibration` with ``executor="local"`` in a fresh output folder, so wall time includes
+starting the worker processes and compiling the sampler once per worker. Baseline: 1 worker;
+ratio = speed-up. The two runs must give identical ranks (same seeds, same draws).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+
+import numpy as np
+
+from retrench.workflow.executor_calibration import run_calibration
+
+SIMULATE = "benchmarks.calibration_tasks:simulate_regression"
+FIT_OPTIONS = {"warmup": 200, "draws": 200}
+FIT = "benchmarks.calibration_tasks:fit_regression"
+
+
+def _calibration(workers: int, n_fits: int, executor: str = "local") -> tuple[float, object]:
+    with tempfile.TemporaryDirectory(prefix="retrench-bench-sbc-") as out:
+        start = time.perf_counter()
+        result = run_calibration(
+            SIMULATE,
+            FIT,
+            n_fits,
+            out,
+            executor=executor,
+            workers=workers,
+            progress=False,
+            fit_options=FIT_OPTIONS,
+        )
+        wall = time.perf_counter() - start
+    return wall, result
+
+
+def run(quick: bool) -> dict:
+    n_fits = 16 if quick else 64
+    records, ranks = [], {}
+    for workers in (1, 2):
+        wall, result = _calibration(workers, n_fits)
+        ranks[workers] = result.ranks
+        records.append(
+            {
+                "executor": "local",
+                "workers": workers,
+                "fits": n_fits,
+                "wall_s": wall,
+                "fits_per_s": n_fits / wall,
+                "failures": len(result.summary.failures),
+                "coverage_90": result.coverage(0.9),
+            }
+        )
+        print(f"  {workers} worker(s): {wall:.1f} s for {n_fits} fits")
+    identical = all(np.array_equal(ranks[1][k], ranks[2][k]) for k in ranks[1])
+    speedup = records[0]["wall_s"] / records[1]["wall_s"]
+    for r in records:
+        r["speedup_vs_1_worker"] = records[0]["wall_s"] / r["wall_s"]
+    return {
+        "benchmark": "executor_speedup",
+        "records": records,
+        "speedup": speedup,
+        "identical_results": identical,
+    }
+
+
+def markdown(payload: dict) -> list[str]:
+    lines = [
+        f"{payload['records'][0]['fits']}-fit calibration (NumPyro regression, 1 chain, "
+        "200 + 200 iterations each), local process pool; wall time includes worker start-up "
+        "and one sampler compilation per worker. Baseline: 1 worker.",
+        "",
+        "| workers | wall (s) | fits/s | speed-up | failures | 90 % coverage (a, b, sigma) |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in payload["records"]:
+        cov = ", ".join(f"{v:.2f}" for v in r["coverage_90"].values())
+        lines.append(
+            f"| {r['workers']} | {r['wall_s']:.1f} | {r['fits_per_s']:.2f} | "
+            f"{r['speedup_vs_1_worker']:.2f}× | {r['failures']} | {cov} |"
+        )
+    lines += ["", f"Identical ranks with 1 and 2 workers: {payload['identical_results']}."]
+    machine = payload.get("machine", {})
+    load, cores = machine.get("load_average"), machine.get("cores")
+    if load and cores and load[0] > cores:
+        lines += [
+            "",
+            f"The machine was oversubscribed during this run (load average {load[0]:.1f} on "
+            f"{cores} cores from other processes), so a second worker competed for cores that "
+            "were already busy: this run cannot show the speed-up the pool gives on free cores "
+            "(the tasks share nothing and each worker is limited to one thread). Rerun "
+            "`python -m benchmarks.run --only executor` on a quiet machine to measure it.",
+        ]
+    return lines
