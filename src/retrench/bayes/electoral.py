@@ -156,24 +156,11 @@ class ElectoralModel(StructuralModel):
         if self.districts is not None:
             self.summary_sites = self.summary_sites + self.district_summary_sites
 
-    def fit(
-        self,
-        draws: int | None = None,
-        chains: int | None = None,
-        seed: int | None = None,
-        *,
-        warmup: int | None = None,
-        prior_draws: int = 500,
-        progress_bar: bool = False,
-    ):
-        """NUTS fit (see :meth:`StructuralModel.fit`), with the spec's ``nuts.dense_mass``
-        (:mod:`retrench.bayes.electoral_sampler` explains the workaround)."""
-        from retrench.bayes.electoral_sampler import fit_nuts
-
-        return fit_nuts(
-            self, draws, chains, seed, warmup=warmup, prior_draws=prior_draws,
-            progress_bar=progress_bar, dense_mass=self.spec["nuts"]["dense_mass"],
-        )  # fmt: skip
+    def nuts_options(self) -> dict[str, Any]:
+        """A dense mass matrix (spec ``nuts.dense_mass``): the votes pin Φ_d/τ per Congress while
+        (γ, α_R level, α_E, λ, b) trade off along iso-Φ ridges; with the default diagonal mass
+        matrix chains saturated the tree depth and disagreed (R-hat ≈ 2 for λ)."""
+        return {"dense_mass": bool(self.spec["nuts"]["dense_mass"])}
 
     @classmethod
     def load(

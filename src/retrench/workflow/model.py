@@ -153,6 +153,11 @@ class StructuralModel(abc.ABC):
                 sampler[key] = int(value)
         return sampler
 
+    def nuts_options(self) -> dict[str, Any]:
+        """Extra keyword arguments for ``numpyro.infer.NUTS`` (e.g. ``dense_mass``); a design
+        overrides this to read them from its spec."""
+        return {}
+
     def site_names(self) -> dict[str, list[str]]:
         """Names of the model's sites by kind: ``latent``, ``deterministic``, ``policy``."""
         if getattr(self, "_site_names", None) is not None:
@@ -191,6 +196,7 @@ class StructuralModel(abc.ABC):
             self.model,
             target_accept_prob=settings["target_accept"],
             max_tree_depth=settings["max_tree_depth"],
+            **self.nuts_options(),
         )
         mcmc = MCMC(
             kernel,
