@@ -17,36 +17,19 @@ Any error a user can cause ends with one red line and exit code 2 (never a trace
 
 from __future__ import annotations
 
-import functools
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from retrench.errors import RetrenchError
+from retrench._cli_workflow import user_errors
 
 app = typer.Typer(help="Electoral realignment model (Melnick 2025).", no_args_is_help=True)
 console = Console()
 FIT_FILE, SOURCE_FILE = "fit.nc", "source.json"
-
-
-def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a RetrenchError (or a missing file) into one red line and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (RetrenchError, FileNotFoundError, KeyError) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            typer.secho(f"error: {type(exc).__name__}: {message}", fg="red", err=True)
-            raise typer.Exit(code=2) from None
-
-    return wrapper
 
 
 def load_panels(source: dict[str, Any]):

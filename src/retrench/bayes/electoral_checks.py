@@ -19,6 +19,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from retrench.errors import SpecError
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -92,7 +94,7 @@ def recovery_table(
 def realignment_period(idata, congresses: Sequence[int]) -> pd.Series:
     """Posterior probability of the first realigned Congress (and of ``none``)."""
     if "realigned" not in idata.posterior:
-        raise KeyError("realigned: the fit has no district block (districts.use = false)")
+        raise SpecError("districts.use: the fit has no district block, so no realignment period")
     flags = _flat(idata.posterior, "realigned") > 0.5
     first = np.where(flags.any(1), np.argmax(flags, 1), -1)
     labels = ["none" if i < 0 else str(congresses[i]) for i in first]
