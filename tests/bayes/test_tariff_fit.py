@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from retrench.bayes import tariff_counterfactuals as cf
-from retrench.workflow import inference_data as idio
+from retrench.bayes import inference_data as idio
 from retrench.workflow.results import load_results
 
 

@@ -16,7 +16,7 @@ from scipy import stats
 
 from retrench.bayes.electoral import ElectoralModel
 from retrench.data.simulate_electoral import ElectoralTruth, simulate_electoral
-from retrench.workflow.model import run_predictive
+from retrench.bayes.base import run_predictive
 
 N_DATASETS = 50
 DRAWS = 200

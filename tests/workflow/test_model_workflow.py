@@ -10,7 +10,7 @@ import pytest
 from tests.workflow.toy_model import ToyModel, toy_panel
 
 from retrench.errors import DataError, SpecError
-from retrench.workflow import inference_data as idio
+from retrench.bayes import inference_data as idio
 
 GROUPS = (
     "posterior",

@@ -88,8 +88,8 @@ from retrench.bayes.spec import (
     string,
 )
 from retrench.errors import SpecError
-from retrench.workflow import persistence
-from retrench.workflow.model import StructuralModel, policy_node, record_solver_failures
+from retrench.bayes import persistence
+from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 
 ELECTORAL_SCHEMA = SpecSchema(
     model_name="electoral",

@@ -1,5 +1,5 @@
 """``GVCThresholdModel``: the GVC localization design (Qu & Yang 2023, seed 003) on the common
-model interface (DESIGN.md section 2; :class:`retrench.workflow.model.StructuralModel`).
+model interface (DESIGN.md section 2; :class:`retrench.bayes.base.StructuralModel`).
 
 Specification ``models/gvc.toml``: eq. 16 (``thresholds.count = 0``), eq. 19
 (``regressor = "mu"``) or eq. 20 (``"upsilon"``) with one or two thresholds. The NumPyro model is
@@ -51,9 +51,9 @@ from retrench.bayes.spec import (
     probability,
 )
 from retrench.errors import DataError, SpecError
-from retrench.workflow import inference_data as idio
-from retrench.workflow import persistence
-from retrench.workflow.model import StructuralModel
+from retrench.bayes import inference_data as idio
+from retrench.bayes import persistence
+from retrench.bayes.base import StructuralModel
 
 
 def _threshold_count(value: Any, key: str) -> int:
@@ -244,7 +244,7 @@ class GVCThresholdModel(StructuralModel):
         """
         import jax
 
-        from retrench.workflow.model import run_predictive
+        from retrench.bayes.base import run_predictive
 
         key = jax.random.PRNGKey(self.spec["sampler"]["seed"] if seed is None else seed)
         prior = run_predictive(self.model, key, self.inputs, num_samples=draws)

@@ -85,8 +85,8 @@ from retrench.bayes.tariff_structure import (
 )
 from retrench.errors import DataError, SpecError
 from retrench.theory.tariffs import TariffWeights, tariff_in_domain
-from retrench.workflow import persistence
-from retrench.workflow.model import StructuralModel, policy_node, record_solver_failures
+from retrench.bayes import persistence
+from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 
 
 def _year(value: Any, key: str) -> int:

@@ -3,7 +3,7 @@
 Checked per scalar element of every summary parameter: rank-normalised split R-hat, bulk and
 tail ESS (ArviZ); per run: divergent transitions, tree-depth saturation (trajectories that hit
 ``max_tree_depth``), and root-find / domain failures inside the log density. A model records the
-latter with :func:`retrench.workflow.model.record_solver_failures`: a failure makes the log
+latter with :func:`retrench.bayes.base.record_solver_failures`: a failure makes the log
 density ``-inf`` (NUTS treats it like a divergence and rejects the point, never an exception) and
 is counted in the deterministic ``solver_failures``. Accepted posterior draws therefore show 0;
 failures met inside trajectories are among the divergences, so the divergence count is an upper
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from retrench.workflow import inference_data as idio
-from retrench.workflow.model import SOLVER_FAILURE_SITE
+from retrench.bayes import inference_data as idio
+from retrench.bayes.base import SOLVER_FAILURE_SITE
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 _ORDER = {PASS: 0, WARN: 1, FAIL: 2}

@@ -29,7 +29,7 @@ def psis_loo(log_lik: np.ndarray) -> dict[str, float]:
     """PSIS-LOO from an (S, n) pointwise log likelihood: elpd, se, p_loo and max Pareto k.
 
     The only ArviZ call of the GVC design (``arviz.psislw``); the lead may move it into
-    :mod:`retrench.workflow.inference_data`.
+    :mod:`retrench.bayes.inference_data`.
     """
     import arviz as az
 

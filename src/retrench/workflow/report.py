@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from retrench.workflow import inference_data as idio
+from retrench.bayes import inference_data as idio
 from retrench.workflow import plots
 from retrench.workflow.diagnostics import diagnose
 from retrench.workflow.render import markdown_table

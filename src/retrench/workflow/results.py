@@ -1,7 +1,7 @@
 """Results folders: what ``retrench fit`` writes and ``check`` / ``simulate`` / ``report`` read.
 
 A results folder holds ``fit.nc`` (the self-describing NetCDF of
-:mod:`retrench.workflow.persistence`), ``spec.toml`` (the validated spec, for reading) and
+:mod:`retrench.bayes.persistence`), ``spec.toml`` (the validated spec, for reading) and
 ``diagnostics.csv``. The file's attributes also record where the data came from
 (``retrench_data_source``), so a later command reloads the same data and :meth:`load` checks its
 hash: a folder whose data changed, or that holds another model, is refused with one clear error.
@@ -20,8 +20,8 @@ import pandas as pd
 
 from retrench.bayes.spec import spec_to_toml
 from retrench.errors import DataError, SpecError
-from retrench.workflow import inference_data as idio
-from retrench.workflow.model import StructuralModel
+from retrench.bayes import inference_data as idio
+from retrench.bayes.base import StructuralModel
 
 FIT_FILE = "fit.nc"
 SPEC_FILE = "spec.toml"

@@ -18,7 +18,7 @@ import pandas as pd
 from rich.console import Console
 
 from retrench.errors import DataError
-from retrench.workflow import inference_data as idio
+from retrench.bayes import inference_data as idio
 
 DEMO_DRAWS, DEMO_WARMUP, DEMO_CHAINS, DEMO_SEED = 400, 400, 2, 7
 

@@ -23,7 +23,7 @@ import jax
 import pandas as pd
 
 from retrench.errors import DataError, SpecError
-from retrench.workflow import inference_data as idio
+from retrench.bayes import inference_data as idio
 
 PACKAGES = ("retrench", "jax", "jaxlib", "numpyro", "arviz", "xarray", "pandas", "optimistix")
 

@@ -12,7 +12,7 @@ Everything else is shared:
   ``numpyro.handlers.do(policy)`` with the posterior draws substituted (``Predictive``), so a
   counterfactual is an intervention on a policy node, not a second code path;
 * ``save`` / ``load`` write and read a self-describing NetCDF file
-  (:mod:`retrench.workflow.persistence`).
+  (:mod:`retrench.bayes.persistence`).
 
 Policy nodes: a model marks the quantities a policy may set with :func:`policy_node`, an observed
 ``Delta`` site at its structural value (log density 0, so inference is unchanged). ``do`` then
@@ -39,8 +39,8 @@ from numpyro.infer import MCMC, NUTS, Predictive
 
 from retrench.bayes.spec import Spec, SpecSchema, check_columns, load_spec, spec_to_json
 from retrench.errors import SpecError
-from retrench.workflow import inference_data as idio
-from retrench.workflow import persistence
+from retrench.bayes import inference_data as idio
+from retrench.bayes import persistence
 
 SOLVER_FAILURE_SITE = "solver_failures"
 

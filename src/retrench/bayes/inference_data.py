@@ -25,10 +25,12 @@ __all__ = [
     "attrs_of",
     "build_inference_data",
     "ess",
+    "from_arrays",
     "group",
     "has_group",
     "loo",
     "posterior_draws",
+    "psis_log_weights",
     "read_netcdf",
     "rhat",
     "sample_stat",
@@ -144,3 +146,42 @@ def loo(idata: az.InferenceData, var_name: str | None = None) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return az.loo(idata, pointwise=True, var_name=var_name)
+
+
+def from_arrays(
+    posterior: Mapping[str, np.ndarray],
+    *,
+    log_likelihood: Mapping[str, np.ndarray] | None = None,
+    observed_data: Mapping[str, np.ndarray] | None = None,
+    sample_stats: Mapping[str, np.ndarray] | None = None,
+    coords: Mapping[str, Sequence[Any]] | None = None,
+    dims: Mapping[str, Sequence[str]] | None = None,
+) -> az.InferenceData:
+    """InferenceData from arrays shaped (chain, draw, ...) (ArviZ ``from_dict``), for models
+    sampled outside ``numpyro.infer.MCMC`` (e.g. :mod:`retrench.bayes.gvc_posterior`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return az.from_dict(
+            posterior=dict(posterior),
+            log_likelihood=dict(log_likelihood) if log_likelihood is not None else None,
+            observed_data=dict(observed_data) if observed_data is not None else None,
+            sample_stats=dict(sample_stats) if sample_stats is not None else None,
+            coords=dict(coords or {}),
+            dims={k: list(v) for k, v in (dims or {}).items()},
+        )
+
+
+def psis_log_weights(log_lik: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pareto-smoothed importance log weights for leave-one-out (ArviZ ``psislw``).
+
+    ``log_lik`` is the (S, n) pointwise log likelihood at S posterior draws; returns the
+    normalised log weights (n, S) of the ratios 1 / p(y_i | θ_s) and the Pareto k̂ (n,) of each
+    observation (k̂ > 0.7: unreliable). ArviZ's warnings are silenced; callers report k̂.
+    """
+    log_lik = np.asarray(log_lik, dtype=float)
+    if log_lik.ndim != 2:
+        raise ValueError(f"log_lik must be a (draws, observations) array (got {log_lik.shape})")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log_weights, pareto_k = az.psislw(-log_lik.T)
+    return np.asarray(log_weights), np.asarray(pareto_k)
