@@ -88,7 +88,30 @@ def section_lines(name: str, payload: dict) -> list[str]:
     ]
 
 
-def render_markdown(results: dict[str, dict]) -> str:
+def _gpu_lines(gpu_results: dict[str, dict]) -> list[str]:
+    """Sections of the runs made on a GPU machine (``benchmarks/results/gpu/``), kept apart."""
+    if not gpu_results:
+        return []
+    lines = [
+        "# GPU runs",
+        "",
+        "The same benchmarks run on a GPU machine (JAX on the GPU; SciPy, NumPy and PyMC's "
+        "default sampler on that machine's CPU), recorded separately: "
+        "`python -m benchmarks.run --out benchmarks/results/gpu` on the machine with the GPU. "
+        "Ratios compare runs in the same process on that machine only.",
+        "",
+    ]
+    for name in [n for n in ORDER if n in gpu_results] + sorted(set(gpu_results) - set(ORDER)):
+        try:
+            section = section_lines(name, gpu_results[name])
+        except Exception as err:  # noqa: BLE001 - a stale result file must not stop the report
+            section = [f"## {name}", "", f"(could not render: {type(err).__name__}: {err})", ""]
+        section[0] = section[0] + " — GPU"
+        lines += section
+    return lines
+
+
+def render_markdown(results: dict[str, dict], gpu_results: dict[str, dict] | None = None) -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -105,7 +128,19 @@ def render_markdown(results: dict[str, dict]) -> str:
             lines += section_lines(name, results[name])
         except Exception as err:  # noqa: BLE001 - a stale result file must not stop the report
             lines += [f"## {name}", "", f"(could not render: {type(err).__name__}: {err})", ""]
+    lines += _gpu_lines(gpu_results or {})
     return "\n".join(lines) + "\n"
+
+
+def _collect(folder: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+
+
+def _on_gpu(folder: Path) -> bool:
+    """Whether the result files in ``folder`` came from a GPU run (their recorded backend)."""
+    for path in folder.glob("*.json"):
+        return json.loads(path.read_text()).get("machine", {}).get("jax_backend") == "gpu"
+    return False
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -136,9 +171,13 @@ def main(argv: list[str] | None = None) -> None:
             payload["quick"] = args.quick
             payload["timestamp"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             write_json_atomic(args.out / f"{name}.json", payload)
-    collected = {p.stem: json.loads(p.read_text()) for p in sorted(args.out.glob("*.json"))}
-    (args.out.parent / "RESULTS.md").write_text(render_markdown(collected))
-    print(f"wrote {args.out}/ and {args.out.parent / 'RESULTS.md'}")
+    collected, gpu = _collect(RESULTS_DIR), _collect(RESULTS_DIR / "gpu")
+    if args.out.resolve() not in (RESULTS_DIR.resolve(), (RESULTS_DIR / "gpu").resolve()):
+        target = gpu if _on_gpu(args.out) else collected  # a run written elsewhere joins its kind
+        target.update(_collect(args.out))
+    markdown = RESULTS_DIR.parent / "RESULTS.md"
+    markdown.write_text(render_markdown(collected, gpu))
+    print(f"wrote {args.out}/ and {markdown}")
     if failed:
         raise SystemExit(f"benchmarks that failed (previous results kept): {', '.join(failed)}")
 

@@ -1,28 +1,32 @@
-"""CLI commands of the estimation workflow: ``fit``, ``check``, ``simulate``, ``report``.
+"""CLI of the estimation workflow: ``fit``, ``check``, ``simulate``, ``report``, ``calibrate``.
 
-The commands live on the Typer app :data:`app` of this module; ``retrench.cli`` registers them
-(:func:`register`). Each is a thin wrapper over :mod:`retrench.workflow`; any error a user can
-cause (bad spec, missing data, a results folder of another model) ends the command with one
-clear line on stderr and exit code 2, never a traceback. ``check`` exits 1 when the verdict is
-"fail".
+Every estimation design registered in :mod:`retrench.workflow.registry` (tariffs, electoral, gvc)
+gets the same commands: ``fit MODEL`` writes a results folder; ``check``, ``simulate`` and
+``report`` read the model's name from that folder and call that design's hooks. Each command is
+a thin wrapper over library functions. Any error a user can cause (bad spec, missing data, a
+results folder of another model, an option of another design) ends the command with one clear
+line on stderr and exit code 2, never a traceback; ``check`` exits 1 when the verdict is "fail".
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import time
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from retrench.errors import RetrenchError
+from retrench.errors import RetrenchError, SpecError
 
 app = typer.Typer(help="Fit, check and use the structural models.", no_args_is_help=True)
 console = Console()
 RESULTS_HELP = "results folder of `retrench fit`"
+MODEL_HELP = "model to fit: tariffs | electoral | gvc"
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -40,75 +44,154 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def parse_assignments(assignments: Sequence[str]) -> dict[str, Any]:
+    """``["sampler.warmup=1500", "priors.trend.scale=0.02"]`` -> a nested spec override dict.
+
+    Values are read as TOML scalars (numbers, booleans, quoted strings); anything else is a
+    string, so ``likelihood.errors=student_t`` works without quotes.
+    """
+    overrides: dict[str, Any] = {}
+    for item in assignments:
+        key, sep, text = item.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", key.strip()):
+            raise SpecError(f"--set {item!r}: expected SECTION.KEY=VALUE, e.g. sampler.warmup=1500")
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        *path, last = key.strip().split(".")
+        table = overrides
+        for part in path:
+            table = table.setdefault(part, {})
+            if not isinstance(table, dict):
+                raise SpecError(f"--set {item!r}: {part} is set both as a value and a table")
+        table[last] = value
+    return overrides
+
+
+def spec_argument(spec: Path | None, overrides: dict[str, Any]) -> Any:
+    """What the model constructor takes: the file, the file merged with ``--set``, or the
+    ``--set`` overrides merged over the model's default file (None when nothing was given)."""
+    from retrench.bayes.spec import deep_merge, read_spec_file
+
+    if spec is None:
+        return overrides or None
+    return deep_merge(read_spec_file(spec), overrides) if overrides else spec
+
+
+def _observations(model: Any) -> str:
+    panel = getattr(model, "panel", None)
+    if panel is not None:
+        return f"{len(panel)} observations used, {len(getattr(model, 'excluded', []))} left out"
+    design = getattr(model, "design", None)
+    return f"{getattr(design, 'n_obs', '?')} observations used"
+
+
+def _summary_sites(model_or_class: Any, posterior: Any) -> list[str]:
+    names = list(model_or_class.summary_sites)
+    names += list(getattr(model_or_class, "tradewar_summary_sites", ()))
+    return [s for s in dict.fromkeys(names) if s in posterior]
+
+
 @app.command("fit")
 @user_errors
 def fit(
-    model: Annotated[str, typer.Argument(help="model to fit: tariffs")],
+    model: Annotated[str, typer.Argument(help=MODEL_HELP)],
     out: Annotated[Path, typer.Option("--out", help="results folder to write")],
     data: Annotated[
         Path | None,
         typer.Option("--data", help="data root (holding wdi_tariff_rates/ ...) or a panel CSV"),
     ] = None,
+    synthetic: Annotated[
+        bool, typer.Option("--synthetic", help="the embedded synthetic data in data/")
+    ] = False,
     spec: Annotated[
         Path | None, typer.Option("--spec", help="TOML spec (default models/<model>.toml)")
+    ] = None,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="spec override SECTION.KEY=VALUE (repeatable)"),
     ] = None,
     draws: Annotated[int | None, typer.Option("--draws", min=1, help="draws per chain")] = None,
     chains: Annotated[int | None, typer.Option("--chains", min=1, help="chains")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="random seed")] = None,
     warmup: Annotated[int | None, typer.Option("--warmup", min=1, help="warm-up")] = None,
+    thresholds: Annotated[
+        int | None, typer.Option("--thresholds", min=0, max=2, help="gvc: 0, 1 or 2 thresholds")
+    ] = None,
+    regressor: Annotated[
+        str | None, typer.Option("--regressor", help="gvc: mu (eq. 19) or upsilon (eq. 20)")
+    ] = None,
+    rollcalls: Annotated[
+        Path | None, typer.Option("--rollcalls", help="electoral: roll-call panel CSV")
+    ] = None,
+    districts: Annotated[
+        Path | None, typer.Option("--districts", help="electoral: district panel CSV")
+    ] = None,
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
+    from retrench.workflow import registry
     from retrench.workflow.diagnostics import diagnose
     from retrench.workflow.jax_cache import enable_compilation_cache
-    from retrench.workflow.results import (
-        DIAGNOSTICS_FILE,
-        build_model,
-        save_results,
-        tariff_data_source,
-    )
+    from retrench.workflow.results import DIAGNOSTICS_FILE, save_results
 
+    entry = registry.get(model)
+    overrides = parse_assignments(assignments or [])
+    registry.apply_fit_options(entry, overrides, {"thresholds": thresholds, "regressor": regressor})
+    extra = {k: v for k, v in {"rollcalls": rollcalls, "districts": districts}.items() if v}
+    if extra and model != "electoral":
+        raise SpecError(f"--{next(iter(extra))} applies to model 'electoral', not {model!r}")
     enable_compilation_cache()
     start = time.perf_counter()
     with console.status("[bold]loading data and validating the spec...") as status:
-        source = tariff_data_source(data)
-        fitted = build_model(model, source, spec)
+        source = entry.make_source(data, synthetic, **extra)
+        loaded = entry.load_data(source)
+        fitted = entry.model_class()(loaded.pop("data"), spec_argument(spec, overrides), **loaded)
         n_draws = draws or fitted.spec["sampler"]["draws"]
         n_chains = chains or fitted.spec["sampler"]["chains"]
         status.update(
             f"[bold]compiling and sampling {n_chains} chain(s) x {n_draws} draws "
-            f"({len(fitted.panel)} observations, {len(fitted.countries)} countries)..."
+            f"({_observations(fitted)})..."
         )
         idata = fitted.fit(draws=draws, chains=chains, seed=seed, warmup=warmup)
-        status.update("[bold]saving...")
+        status.update("[bold]saving and diagnosing...")
         save_results(fitted, out, source)
         diag = diagnose(
-            idata, fitted.summary_sites, max_tree_depth=fitted.spec["sampler"]["max_tree_depth"]
+            idata,
+            _summary_sites(fitted, idata.posterior),
+            max_tree_depth=fitted.spec["sampler"]["max_tree_depth"],
         )
         diag.table.to_csv(Path(out) / DIAGNOSTICS_FILE)
-    n_excluded = len(getattr(fitted, "excluded", []))
+        after_fit = entry.hook("after_fit")
+        lines = after_fit(fitted, Path(out)) if after_fit else []
     console.print(
         f"fitted [bold]{model}[/] in {time.perf_counter() - start:.0f} s: "
-        f"{len(fitted.panel)} observations used, {n_excluded} left out (see the report); "
-        f"verdict [bold]{diag.verdict}[/]; results in {out}"
+        f"{_observations(fitted)}; verdict [bold]{diag.verdict}[/]; results in {out}"
     )
+    for reason in diag.reasons:
+        console.print(f"  - {reason}")
+    for line in lines:
+        console.print(line)
 
 
 @app.command("check")
 @user_errors
 def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Print the diagnostics table and verdict; exit 0 on pass or warn, 1 on fail."""
+    import json
+
     from retrench.workflow.diagnostics import FAIL, diagnose
     from retrench.workflow.render import diagnostics_table
     from retrench.workflow.results import model_class, read_attrs
 
     idata, attrs = read_attrs(out)
-    import json
-
     cls = model_class(attrs["retrench_model"])
     spec = json.loads(attrs["retrench_spec"])
-    sites = [s for s in cls.summary_sites if s in idata.posterior]
-    sites += [s for s in getattr(cls, "tradewar_summary_sites", ()) if s in idata.posterior]
-    diag = diagnose(idata, sites, max_tree_depth=spec["sampler"]["max_tree_depth"])
+    diag = diagnose(
+        idata,
+        _summary_sites(cls, idata.posterior),
+        max_tree_depth=spec["sampler"]["max_tree_depth"],
+    )
     console.print(diagnostics_table(diag))
     colour = {"pass": "green", "warn": "yellow", "fail": "red"}[diag.verdict]
     console.print(f"verdict: [bold {colour}]{diag.verdict}[/]")
@@ -118,50 +201,58 @@ def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
         raise typer.Exit(code=1)
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
 @app.command("simulate")
 @user_errors
 def simulate(
     out: Annotated[Path, typer.Argument(help=RESULTS_HELP)],
-    policy: Annotated[str, typer.Option("--policy", help="public | power | free-trade")] = "public",
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", help="counterfactual policy (omit to list the model's policies)"),
+    ] = None,
+    amount: Annotated[
+        float | None, typer.Option("--amount", help="size of the policy, where it has one")
+    ] = None,
 ) -> None:
-    """Run a counterfactual policy over the posterior and print its summary."""
-    from retrench.bayes import tariff_counterfactuals as cf
-    from retrench.errors import SpecError
+    """Run a counterfactual policy over the posterior; print and save its tables (CSV in OUT)."""
+    from retrench.workflow import registry
     from retrench.workflow.render import frame_table
-    from retrench.workflow.results import load_results
+    from retrench.workflow.results import load_results, read_attrs
 
-    scenarios = {
-        "public": ("public-preferred tariffs and welfare gap", cf.public_preferred),
-        "power": ("rules-to-power shift of the U.S. tariff", cf.rules_to_power),
-        "free-trade": ("PCBR of cutting each tariff to zero", cf.free_trade_pcbr),
-    }
-    if policy not in scenarios:
-        raise SpecError(f"--policy: unknown policy {policy!r} (known: {', '.join(scenarios)})")
+    _, attrs = read_attrs(out)
+    module = registry.get(attrs["retrench_model"]).counterfactual_module()
+    if policy is None or policy not in module.POLICIES:
+        known = "; ".join(f"{name}: {text}" for name, text in module.POLICIES.items())
+        if policy is None:
+            console.print(f"policies of {attrs['retrench_model']}: {known}")
+            return
+        raise SpecError(f"--policy: unknown policy {policy!r} (known: {known})")
     with console.status("[bold]reloading data and the fit..."):
         model = load_results(out)
-    title, scenario = scenarios[policy]
-    ds = scenario(model)
-    columns = {
-        "public": [
-            ("tariff_rules_factual", "country"),
-            ("tariff_rules", "country"),
-            ("welfare_gap", "country"),
-        ],
-        "power": [("power_tariff_rise", "section"), ("power_public_welfare_gain", "section")],
-        "free-trade": [("pcbr_government", "country"), ("pcbr_public", "country")],
-    }[policy]
-    for name, dim in columns:
-        table = cf.interval_table(ds[name], dim)
-        console.print(frame_table(table, f"{title}: {name}"))
+    with console.status(f"[bold]running {policy} over the posterior..."):
+        tables = module.counterfactual_tables(model, policy, amount)
+    for i, (title, table) in enumerate(tables):
+        console.print(frame_table(table, title))
+        suffix = "" if len(tables) == 1 else f"_{i + 1}-{_slug(title)}"
+        path = Path(out) / f"counterfactual_{policy}{suffix}.csv"
+        table.to_csv(path)
+        console.print(f"written to {path}")
 
 
 @app.command("report")
 @user_errors
 def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Write plots and report.md (diagnostics, checks, LOO, counterfactuals) into OUT."""
-    from retrench.workflow.report import write_report
-    from retrench.workflow.results import load_results
+    from retrench.workflow import registry
+    from retrench.workflow.results import load_results, read_attrs
 
+    _, attrs = read_attrs(out)
+    write_report = registry.get(attrs["retrench_model"]).hook("report")
+    if write_report is None:
+        raise SpecError(f"model {attrs['retrench_model']!r} has no report")
     with console.status("[bold]reloading the fit and writing plots..."):
         model = load_results(out)
         path = write_report(model, out)

@@ -1,4 +1,4 @@
-"""Command line interface: ``retrench demo | fit | check | simulate | report | data ...``.
+"""Command line interface: ``retrench demo | fit | check | simulate | report | calibrate | data``.
 
 Each command is a thin wrapper over a library function; parsing is Typer's, output is Rich's.
 """
@@ -10,7 +10,7 @@ import sys
 import typer
 from rich.console import Console
 
-from retrench import _cli_electoral, _cli_gvc, _cli_workflow
+from retrench import _cli_calibrate, _cli_workflow  # noqa: F401  (_cli_calibrate adds a command)
 from retrench._cli_data import data_app
 from retrench.errors import RetrenchError
 
@@ -22,9 +22,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(data_app, name="data")
-_cli_workflow.register(app)  # fit tariffs, check, simulate, report
-app.add_typer(_cli_electoral.app, name="electoral")  # electoral fit | simulate | report
-app.command("fit-gvc")(_cli_gvc.gvc)  # threshold models of seed 003, beside Hansen
+_cli_workflow.register(app)  # fit MODEL, check, simulate, report, calibrate MODEL
 
 
 @app.command()
