@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrench.bayes.gvc_design import design_from_panel
+from retrench.bayes.gvc_model import GVCThresholdModel
 from retrench.bayes.gvc_posterior import ThresholdSampler
 from retrench.data.simulate_gvc import simulate_gvc_panel
 
@@ -29,3 +30,16 @@ def no_threshold_panel():
 def sampler_one():
     """One compiled K = 1 sampler shared by every paper-sized panel (compiling dominates)."""
     return ThresholdSampler(1, draws=400, warmup=300, chains=2)
+
+
+#: Spec overrides for simulated panels (years 2000-2015) and the fit settings of the model tests.
+SIM_SPEC = {"data": {"years": [2000, 2015]}, "thresholds": {"hansen_replications": 50}}
+SIM_FIT = {"draws": 400, "warmup": 300, "chains": 2, "seed": 3}
+
+
+@pytest.fixture(scope="session")
+def fitted_one(strong_threshold_panel):
+    """GVCThresholdModel with one threshold fitted to the strong-threshold panel (shared)."""
+    model = GVCThresholdModel(strong_threshold_panel.panel, SIM_SPEC)
+    model.fit(**SIM_FIT)
+    return model

@@ -23,7 +23,6 @@ InferenceData var   meaning
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +30,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from retrench.bayes import inference_data as idio
+from retrench.bayes import persistence
+from retrench.bayes.base import StructuralModel
 from retrench.bayes.gvc_counterfactual import counterfactual_participation, threshold_membership
 from retrench.bayes.gvc_design import DEFAULT_COLUMNS, ThresholdDesign, design_from_panel
 from retrench.bayes.gvc_posterior import (
@@ -51,9 +53,6 @@ from retrench.bayes.spec import (
     probability,
 )
 from retrench.errors import DataError, SpecError
-from retrench.bayes import inference_data as idio
-from retrench.bayes import persistence
-from retrench.bayes.base import StructuralModel
 
 
 def _threshold_count(value: Any, key: str) -> int:
@@ -126,6 +125,8 @@ class GVCThresholdModel(StructuralModel):
             standardize=self.spec["data"]["standardize"],
         )
         arrays = threshold_arrays(self.design, th["phi_prior"], two_thresholds=th["count"] == 2)
+        # K = 0 has no δ: diagnostics of a fitted instance look only at sampled sites
+        self.summary_sites = ("beta", "delta", "sigma") if th["count"] else ("beta", "sigma")  # type: ignore[misc]
         self.posterior: ThresholdPosterior | None = None
         return {"data": arrays}, {"gvc": self.design.y}
 
@@ -190,9 +191,7 @@ class GVCThresholdModel(StructuralModel):
         return self.idata
 
     def _to_inference_data(self, post: ThresholdPosterior) -> idio.InferenceData:
-        """InferenceData from a :class:`ThresholdPosterior` (ArviZ ``from_dict``)."""
-        import arviz as az
-
+        """InferenceData from a :class:`ThresholdPosterior` (:func:`idio.from_arrays`)."""
         chains = post.chains
         alpha, eta = post.fixed_effects()
 
@@ -209,16 +208,14 @@ class GVCThresholdModel(StructuralModel):
             posterior["delta"] = shaped(post.samples["delta"])
             posterior["phi"] = shaped(post.design.grid[post.phi_index_draws])
         coords, dims = self.coords_and_dims()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return az.from_dict(
-                posterior=posterior,
-                log_likelihood={"gvc": shaped(pointwise_log_likelihood(post))},
-                observed_data={"gvc": post.design.y},
-                sample_stats={"diverging": post.diagnostics["diverging"]},
-                coords=coords,
-                dims=dims,
-            )
+        return idio.from_arrays(
+            posterior,
+            log_likelihood={"gvc": shaped(pointwise_log_likelihood(post))},
+            observed_data={"gvc": post.design.y},
+            sample_stats={"diverging": post.diagnostics["diverging"]},
+            coords=coords,
+            dims=dims,
+        )
 
     def _require_posterior(self) -> ThresholdPosterior:
         if self.posterior is None:

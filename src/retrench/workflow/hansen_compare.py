@@ -12,12 +12,12 @@ For K = 0, 1, 2 thresholds the table reports
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from retrench.bayes import inference_data as idio
 from retrench.bayes.gvc_design import ThresholdDesign
 from retrench.bayes.gvc_marginal import exact_threshold_posterior
 from retrench.bayes.gvc_posterior import ThresholdPosterior, pointwise_log_likelihood
@@ -28,15 +28,9 @@ from retrench.workflow.hansen_bootstrap import HansenAnalysis
 def psis_loo(log_lik: np.ndarray) -> dict[str, float]:
     """PSIS-LOO from an (S, n) pointwise log likelihood: elpd, se, p_loo and max Pareto k.
 
-    The only ArviZ call of the GVC design (``arviz.psislw``); the lead may move it into
-    :mod:`retrench.bayes.inference_data`.
+    The Pareto smoothing is :func:`retrench.bayes.inference_data.psis_log_weights` (ArviZ).
     """
-    import arviz as az
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        log_weights, pareto_k = az.psislw(-log_lik.T)  # (n, S) in, weights per observation
-    log_weights = np.asarray(log_weights)
+    log_weights, pareto_k = idio.psis_log_weights(log_lik)  # (n, S), (n,)
     stacked = log_weights + log_lik.T
     top = stacked.max(axis=1, keepdims=True)
     pointwise = (top + np.log(np.exp(stacked - top).sum(axis=1, keepdims=True)))[:, 0]
