@@ -39,7 +39,7 @@ sys.path.insert(0, cfg["repo"])
 from benchmarks.tariff_pymc import build_pymc_model, free_variables, logp_difference
 
 panel, _ = simulate_tariff_panel(n_countries=cfg["countries"], n_years=cfg["years"], seed=0)
-model = TariffModel(panel)
+model = TariffModel(panel, {"parameterisation": {"group": "non_centred", "trend_unit": 1.0}})
 spec = model.spec["sampler"]
 FREE_VARIABLES = free_variables(model)
 chains, warmup, draws = cfg["chains"], cfg["warmup"], cfg["draws"]

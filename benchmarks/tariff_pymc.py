@@ -33,7 +33,7 @@ COMMON_FREE_VARIABLES = (
     "trend",
     "sigma_log_mean",
     "sigma_log_sd",
-    "group_raw",
+    "group_mean_raw",
     "tariff_logit",
     "gamma_E_logit",
 )
@@ -82,7 +82,7 @@ def build_pymc_model(model, jax_compatible: bool = False) -> pm.Model:
         trend = _prior("trend", priors["trend"])
         sigma_mean = _prior("sigma_log_mean", priors["sigma_log_mean"])
         sigma_sd = _prior("sigma_log_sd", priors["sigma_log_sd"])
-        group_raw = pm.Normal("group_raw", 0.0, 1.0, shape=n_group)
+        group_raw = pm.Normal("group_mean_raw", 0.0, 1.0, shape=n_group)
         group_mean = mu + group_sd * group_raw
         logit_t = pm.Normal("tariff_logit", group_mean[country_group], country_sd, shape=n_country)
         e_logit = _prior("gamma_E_logit", priors["gamma_E_logit"], shape=n_country)

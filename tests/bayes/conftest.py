@@ -40,6 +40,10 @@ def small_tariff_fit(tmp_path_factory) -> dict:
             "2",
             "--seed",
             "3",
+            "--set",  # a few countries per region: SMALL_PANEL_OVERRIDES
+            "parameterisation.group=non_centred",
+            "--set",
+            "parameterisation.country_sigma=non_centred",
         ],
     )
     return {"out": Path(out), "csv": csv, "truth": truth, "panel": panel, "result": result}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+import re
 
-from retrench.bayes import tariff_counterfactuals as cf
+import numpy as np
+import pytest
+
 from retrench.bayes import inference_data as idio
+from retrench.bayes import tariff_counterfactuals as cf
+from retrench.errors import SpecError
+from retrench.theory.tariffs import efficient_tariff_closed_form
 from retrench.workflow.results import load_results
 
 
@@ -56,7 +61,10 @@ def test_public_counterfactual_matches_the_closed_form_and_remark_1(small_tariff
 def test_pcbr_counterfactual_falls_with_the_tariff(small_tariff_fit):
     model = _model(small_tariff_fit)
     ds = cf.free_trade_pcbr(model)
-    tau = model.idata.posterior["tariff_specific"].values
+    post = model.idata.posterior
+    # the fit stores no per-country tau (posterior.deterministics = "summary"): eq. 7 from the
+    # theory layer at the posterior weights
+    tau = np.asarray(efficient_tariff_closed_form(post["gamma_E"].values, post["gamma_M"].values))
     pcbr = ds["pcbr_government"].values
     positive = tau > 0
     assert np.all(np.isnan(pcbr[~positive]))
@@ -65,3 +73,60 @@ def test_pcbr_counterfactual_falls_with_the_tariff(small_tariff_fit):
     np.testing.assert_allclose(
         pcbr[positive], 2 * s_pw / (1.5 * tau[positive]) + 0.5 / 1.5, rtol=1e-9
     )
+
+
+def test_fit_keeps_per_country_deterministics_out_of_the_posterior(small_tariff_fit, tmp_path):
+    model = _model(small_tariff_fit)
+    post = model.idata.posterior
+    n_obs = len(model.panel)
+    for name in ("tariff_specific", "public_welfare", "pcbr_free_trade", "sigma_country"):
+        assert name not in post, name
+        assert name not in model.idata.prior, name
+    for name in ("tariff_rules", "gamma_E", "gamma_M", "tariff_logit", "solver_failures"):
+        assert name in post, name
+    assert model.idata.log_likelihood["tariff_obs"].shape[-1] == n_obs
+    assert model.idata.posterior_predictive["tariff_obs"].shape[-1] == n_obs
+    # save / load round-trips every group exactly
+    path = model.save(tmp_path / "fit.nc")
+    panel = small_tariff_fit["panel"]
+    again = type(model).load(path, panel)
+    for group in model.idata.groups():
+        assert getattr(again.idata, group).identical(getattr(model.idata, group)), group
+
+
+def test_counterfactual_tables_public_amount_matches_eq_7(small_tariff_fit):
+    model = _model(small_tariff_fit)
+    tables = cf.counterfactual_tables(model, "public", amount=1.5)
+    titles = [title for title, _ in tables]
+    assert len(tables) == 3 and all("gamma_E^W = 1.5" in t for t in titles[1:]), titles
+    public = dict(tables)[titles[1]]
+    assert list(public.columns) == ["mean", "q5", "q95"]
+    assert list(public.index) == list(model.countries)
+    gamma_M = model.idata.posterior["gamma_M"].values.reshape(-1, len(model.countries))
+    expected = (2 * gamma_M + 1 - 3 * 1.5) / (2 * (4 - gamma_M))
+    np.testing.assert_allclose(public["mean"], expected.mean(0), rtol=1e-9)
+    np.testing.assert_allclose(public["q5"], np.quantile(expected, 0.05, axis=0), rtol=1e-9)
+    assert np.all(public["q5"] <= public["mean"]) and np.all(public["mean"] <= public["q95"])
+    free = cf.counterfactual_tables(model, "free-trade")
+    assert [t.split(":")[-1].strip() for t, _ in free] == ["pcbr_government", "pcbr_public"]
+
+
+@pytest.mark.parametrize(
+    ("policy", "amount", "message"),
+    [
+        ("tax-everything", None, "unknown policy 'tax-everything' (known: public, power, free"),
+        ("public", 0.5, "gamma_E^W must lie in [1, 3)"),
+        ("public", "1.2", "expected a number"),
+        ("free-trade", 0.1, "takes no amount"),
+        ("power", None, "tradewar.use"),
+    ],
+)
+def test_counterfactual_tables_reject_bad_requests(small_tariff_fit, policy, amount, message):
+    model = _model(small_tariff_fit)
+    with pytest.raises(SpecError, match=re.escape(message)):
+        cf.counterfactual_tables(model, policy, amount)
+
+
+def test_policies_describe_every_policy():
+    assert set(cf.POLICIES) == {"public", "power", "free-trade"}
+    assert all(isinstance(v, str) and v for v in cf.POLICIES.values())

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 import pytest
+from numpyro.infer.util import log_density
 
 from retrench.bayes.tariff_data import hs_section, prepare_country_panel, summarise_tradewar
 from retrench.bayes.tariff_structure import (
     TARIFF_UPPER,
+    ad_valorem_slope,
     gamma_E_lower_bound,
     gamma_M_from_tariff,
+    power_shift_flagged,
     rules_tariff,
     tariff_from_logit,
     tariff_logit,
@@ -113,7 +118,7 @@ def test_hs_sections_and_tradewar_summary():
     assert list(excluded["hs6"]) == ["847131"]
 
 
-def test_prior_predictive_power_shift_raises_home_tariff_remark_2():
+def _usa_panel_and_tradewar():
     panel, _ = simulate_tariff_panel(n_countries=5, n_years=3, seed=2)
     panel.loc[panel["country_code"] == "S00", "country_code"] = "USA"
     tradewar = pd.DataFrame(
@@ -130,8 +135,19 @@ def test_prior_predictive_power_shift_raises_home_tariff_remark_2():
             for d, t in (("2018-01-01", 0.0), ("2020-02-14", 20.0))
         ]
     )
+    return panel, tradewar
+
+
+@pytest.fixture(scope="module")
+def usa_prior():
+    """The default (effect-form) model on a panel with the U.S. and its prior draws."""
+    panel, tradewar = _usa_panel_and_tradewar()
     model = TariffModel(panel, tradewar=tradewar)
-    prior = model.prior_predictive(draws=200, seed=0)
+    return model, model.prior_predictive(draws=200, seed=0)
+
+
+def test_prior_predictive_power_shift_raises_home_tariff_remark_2(usa_prior):
+    model, prior = usa_prior
     home = list(model.countries).index("USA")
     rise = prior["tariff_power_home"] - prior["tariff_rules"].isel(country=home)
     shift = prior["bargaining_shift"]
@@ -139,3 +155,69 @@ def test_prior_predictive_power_shift_raises_home_tariff_remark_2():
     assert float(ok.mean()) > 0.95
     sign_agrees = (np.sign(rise) == np.sign(shift)).where(ok)
     assert float(sign_agrees.mean()) == 1.0
+
+
+def test_effect_parameterisation_is_a_change_of_variables_of_the_centred_one(usa_prior):
+    """log p_effect(c m, c s, c shift, rest) = log p_centred(m, s, shift, rest) - (G + 2) log c
+    with c = 100 (dt/dtau)(tau_US) dtau_x/dlambda at the U.S. weights (affine Jacobian; effects
+    in percentage points)."""
+    effect, prior = usa_prior
+    panel, tradewar = _usa_panel_and_tradewar()
+    centred = TariffModel(panel, {"parameterisation": {"tradewar_shift": "centred"}}, tradewar)
+    assert effect.spec["parameterisation"]["tradewar_shift"] == "effect"
+    home = list(centred.countries).index("USA")
+    args = (centred.inputs, centred.observed)
+    lp_centred = jax.jit(lambda p: log_density(centred.model, args, {}, p)[0])
+
+    def _effect(p):
+        lp, trace = log_density(effect.model, args, {}, p)
+        return lp, trace["bargaining_shift_latent"]["value"]
+
+    lp_effect = jax.jit(_effect)
+    n_section = len(centred.tradewar)
+    for draw in (0, 7, 42):  # the effect model's draws, read in the centred coordinates
+        params = {n: jnp.asarray(prior[n].values[draw]) for n in centred.site_names()["latent"]}
+        gE = prior["gamma_E"].values[draw, home]
+        gM = prior["gamma_M"].values[draw, home]
+        _, tau = rules_tariff(gE, gM)
+        dtau_x, _, ok = power_shift_flagged(jnp.asarray(gE), jnp.asarray(gM))
+        c = 100 * float(ad_valorem_slope(tau) * dtau_x)
+        assert bool(ok) and c > 0
+        moved = {n: v for n, v in params.items() if not n.startswith("bargaining_shift")}
+        moved["tradewar_effect_mean"] = c * params["bargaining_shift_mean"]
+        moved["tradewar_effect_sd"] = c * params["bargaining_shift_sd"]
+        moved["tradewar_effect"] = c * params["bargaining_shift_latent"]
+        expected = float(lp_centred(params)) - (n_section + 2) * np.log(c)
+        assert np.isfinite(expected)
+        lp, shifts = lp_effect(moved)
+        np.testing.assert_allclose(float(lp), expected, rtol=1e-10)
+        # the shifts the effect form records are the centred form's
+        np.testing.assert_allclose(shifts, params["bargaining_shift_latent"], rtol=1e-10)
+
+
+def test_scaled_trend_coordinate_leaves_the_model_unchanged():
+    """trend sampled as trend/unit: log density differs by the Jacobian log(unit) only."""
+    panel, _ = simulate_tariff_panel(n_countries=4, n_years=3, seed=1)
+    direct = TariffModel(panel, {"parameterisation": {"trend_unit": 1.0}})
+    scaled = TariffModel(panel, {"parameterisation": {"trend_unit": 0.001}})
+    prior = direct.prior_predictive(draws=2, seed=3)
+    args = (direct.inputs, direct.observed)
+    for draw in range(2):
+        params = {n: jnp.asarray(prior[n].values[draw]) for n in direct.site_names()["latent"]}
+        moved = {n: v for n, v in params.items() if n != "trend"}
+        moved["trend_scaled"] = params["trend"] / 0.001
+        lp_direct, _ = log_density(direct.model, args, {}, params)
+        lp_scaled, tr = log_density(scaled.model, args, {}, moved)
+        np.testing.assert_allclose(float(lp_scaled), float(lp_direct) + np.log(0.001), rtol=1e-10)
+        np.testing.assert_allclose(tr["trend"]["value"], params["trend"], rtol=1e-12)
+
+
+def test_power_shift_gradient_survives_a_non_finite_cotangent():
+    """A leapfrog step to a non-finite log density must give a divergence, not an exception
+    from the implicit adjoint's linear solve; regular gradients match finite differences."""
+    grad_inf = jax.grad(lambda e: power_shift_flagged(e, 1.2)[0] * jnp.inf)(1.1)
+    assert float(grad_inf) == 0.0
+    grad = float(jax.grad(lambda e: power_shift_flagged(e, 1.2)[0])(1.1))
+    h = 1e-6
+    up, down = (float(power_shift_flagged(1.1 + d, 1.2)[0]) for d in (h, -h))
+    assert grad == pytest.approx((up - down) / (2 * h), rel=1e-5)

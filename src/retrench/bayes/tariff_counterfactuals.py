@@ -10,6 +10,9 @@ Every scenario is :meth:`TariffModel.counterfactual` — the same model function
   the rules-based point against the estimated power-based point (section 4, Remark 2);
 * :func:`free_trade_pcbr` — Rodrik's political cost–benefit ratio of cutting each country's
   tariff to zero (seed 004), evaluated at the government's and at the public's tariffs.
+
+:func:`counterfactual_tables` is the entry point a generic front end (``retrench simulate OUT
+--policy P [--amount A]``) calls: the names in :data:`POLICIES`, titled interval tables back.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from retrench.bayes.tariff_structure import GAMMA_E_UPPER
 from retrench.errors import SpecError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +33,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PUBLIC_SITES = ("tariff_rules", "public_welfare", "pcbr_free_trade")
 POWER_SITES = ("tariff_power_home", "home_public_welfare_power")
+
+POLICIES: dict[str, str] = {
+    "public": "tariffs the publics would negotiate (amount: their exporter weight gamma_E^W, "
+    "default from the spec) and the public-welfare gap",
+    "power": "U.S. tariff and public welfare at the rules-based point (amount: bargaining "
+    "shift set in every HS section, default 0) against the estimated power point",
+    "free-trade": "Rodrik's PCBR of cutting each country's tariff to zero, at government and "
+    "at public tariffs (takes no amount)",
+}
 
 
 def interval_table(
@@ -48,32 +61,40 @@ def interval_table(
     ).rename_axis(dim)
 
 
-def public_preferred(model: TariffModel) -> xr.Dataset:
+def public_preferred(model: TariffModel, gamma_E_public: float | None = None) -> xr.Dataset:
     """Counterfactual: tariffs set with the publics' weights; adds ``welfare_gap``.
 
     ``welfare_gap`` = W(public-preferred tariffs) − W(government tariffs), in units of the
-    model's surplus (consumer surplus of one market at free trade ≈ 0.09).
+    model's surplus (consumer surplus of one market at free trade ≈ 0.09); W always uses the
+    spec's public weights. ``gamma_E_public`` (γ_E^W) overrides the spec's exporter weight of
+    the tariff-setting intervention.
     """
-    ds = model.counterfactual(**model.public_policy(), return_sites=list(PUBLIC_SITES))
+    policy = model.public_policy()
+    if gamma_E_public is not None:
+        policy["gamma_E_policy"] = np.full(len(model.countries), float(gamma_E_public))
+    ds = model.counterfactual(**policy, return_sites=list(PUBLIC_SITES))
     ds["welfare_gap"] = ds["public_welfare_change"]
     ds.attrs["scenario"] = "public-preferred tariffs (section 3.3)"
     return ds
 
 
-def rules_to_power(model: TariffModel) -> xr.Dataset:
+def rules_to_power(model: TariffModel, shift: float = 0.0) -> xr.Dataset:
     """Counterfactual: Home's bargaining weight back at the rules-based point (Δλ_g = 0).
 
+    ``shift`` sets Δλ_g in every section to another value than 0 (the rules-based point).
     Returns ``power_tariff_rise`` (estimated power-based minus rules-based U.S. tariff, ad
     valorem, by HS section) and ``power_public_welfare_gain`` (U.S. public welfare at the power
     point minus at the rules point: Remark 2 and the paper's preliminary claim that it is > 0).
     """
     if model.tradewar is None:
         raise SpecError("tradewar.use: the rules-to-power scenario needs the trade-war panel")
-    zeros = np.zeros(len(model.tradewar))
-    ds = model.counterfactual(bargaining_shift=zeros, return_sites=list(POWER_SITES))
+    fixed = np.full(len(model.tradewar), float(shift))
+    ds = model.counterfactual(bargaining_shift=fixed, return_sites=list(POWER_SITES))
     ds["power_tariff_rise"] = -ds["tariff_power_home_change"]
     ds["power_public_welfare_gain"] = -ds["home_public_welfare_power_change"]
-    ds.attrs["scenario"] = "rules-based point (bargaining_shift = 0) vs estimated power point"
+    ds.attrs["scenario"] = (
+        f"rules-based point (bargaining_shift = {float(shift):g}) vs estimated power point"
+    )
     return ds
 
 
@@ -112,3 +133,59 @@ def scenario_tables(model: TariffModel) -> dict[str, pd.DataFrame]:
             power["power_public_welfare_gain"], "section"
         )
     return tables
+
+
+def _amount(policy: str, amount: float | None) -> float | None:
+    """Validate ``amount`` for ``policy`` (None: the policy's default)."""
+    if amount is None:
+        return None
+    if isinstance(amount, bool) or not isinstance(amount, int | float | np.number):
+        raise SpecError(f"amount: expected a number for policy {policy!r} (got {amount!r})")
+    value = float(amount)
+    if policy == "free-trade":
+        raise SpecError("amount: policy 'free-trade' takes no amount (the cut is to zero)")
+    if not np.isfinite(value):
+        raise SpecError(f"amount: expected a finite number (got {amount!r})")
+    if policy == "public" and not 1.0 <= value < GAMMA_E_UPPER:
+        raise SpecError(
+            f"amount: the public exporter weight gamma_E^W must lie in [1, {GAMMA_E_UPPER:g}) "
+            f"(got {value!r})"
+        )
+    return value
+
+
+def counterfactual_tables(
+    model: TariffModel, policy: str, amount: float | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """Titled interval tables (posterior mean, 5 % and 95 % quantiles by country or HS section)
+    of the counterfactual ``policy``, one of :data:`POLICIES`.
+
+    Raises:
+        SpecError: an unknown policy (naming it and the known ones), an amount the policy does
+            not take or outside its range, or ``"power"`` without the trade-war panel.
+    """
+    if policy not in POLICIES:
+        raise SpecError(f"policy: unknown policy {policy!r} (known: {', '.join(POLICIES)})")
+    value = _amount(policy, amount)
+    if policy == "public":
+        ds = public_preferred(model, value)
+        where = "" if value is None else f" (gamma_E^W = {value:g})"
+        columns = [
+            ("government tariff", "tariff_rules_factual", "country"),
+            ("public-preferred tariff" + where, "tariff_rules", "country"),
+            ("public-welfare gap" + where, "welfare_gap", "country"),
+        ]
+    elif policy == "power":
+        ds = rules_to_power(model, 0.0 if value is None else value)
+        where = f" (shift set to {0.0 if value is None else value:g})"
+        columns = [
+            ("U.S. tariff rise, power vs rules" + where, "power_tariff_rise", "section"),
+            ("U.S. public-welfare gain" + where, "power_public_welfare_gain", "section"),
+        ]
+    else:
+        ds = free_trade_pcbr(model)
+        columns = [
+            ("PCBR of free trade at government tariffs", "pcbr_government", "country"),
+            ("PCBR of free trade at public tariffs", "pcbr_public", "country"),
+        ]
+    return [(f"{title}: {name}", interval_table(ds[name], dim)) for title, name, dim in columns]

@@ -3,6 +3,9 @@
 * the ad-valorem tariff domain (−1, 1/3) of the section 3.3 market and its logit coordinate;
 * γ_M solved from (t, γ_E) by inverting eq. 7's ad-valorem form, and the lower bound on γ_E
   that keeps γ_M ≥ 1;
+* :func:`scaled_site`: a parameter sampled on a rescaled coordinate (so that its posterior
+  scale suits NUTS's mass-matrix adaptation, whose regularisation assumes variances of order
+  1e-3 or more);
 * jitted wrappers of :mod:`retrench.theory.tariffs` and :mod:`retrench.theory.pcbr`: the theory
   raises DomainError when called eagerly outside its domain, but inside a NumPyro model (which
   may be traced eagerly) it must only return values and flags.
@@ -10,10 +13,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpyro
+import numpyro.distributions as dist
+from numpyro.distributions.transforms import AffineTransform
 
+from retrench.bayes.priors import prior_distribution
 from retrench.theory.pcbr import political_cost_benefit_ratio
 from retrench.theory.tariffs import (
     TariffWeights,
@@ -81,6 +91,28 @@ def home_public_welfare(tau_x: jax.Array, tau_y_star: jax.Array, w: TariffWeight
     return public_welfare(tau_x, tau_y_star, w).home
 
 
+@jax.custom_vjp
+def finite_cotangent(x: jax.Array) -> jax.Array:
+    """Identity whose reverse-mode cotangent has non-finite entries replaced by 0.
+
+    Placed on the outputs of a root find: a NaN cotangent (from a leapfrog step that left the
+    typical set, where the log density is non-finite anyway and NUTS records a divergence) would
+    otherwise reach the implicit adjoint's linear solve, which raises instead of returning NaN.
+    """
+    return x
+
+
+def _finite_cotangent_fwd(x):
+    return x, None
+
+
+def _finite_cotangent_bwd(_, g):
+    return (jnp.where(jnp.isfinite(g), g, 0.0),)
+
+
+finite_cotangent.defvjp(_finite_cotangent_fwd, _finite_cotangent_bwd)
+
+
 @jax.jit
 def power_shift_flagged(gamma_E: jax.Array, gamma_M: jax.Array):
     """dτ/dλ at the rules-based point (section 4) and a success flag (never raises).
@@ -88,7 +120,9 @@ def power_shift_flagged(gamma_E: jax.Array, gamma_M: jax.Array):
     Weights outside the regular box (1 ≤ γ_E < 3, 1 ≤ γ_M < 4, finite: NUTS warm-up can propose
     anything) are replaced by a harmless point before the Newton solve and flagged, so that no
     NaN reaches the solver's linear solves (lineax raises on non-finite input even with
-    ``throw=False``) and the gradient of the unused branch stays finite.
+    ``throw=False``) and the gradient of the unused branch stays finite. The root is found twice:
+    once without gradient to flag failures, then, differentiably, only at weights where the first
+    solve succeeded, so that the implicit adjoint never meets the Jacobian of a failed root.
     """
     regular = (
         jnp.isfinite(gamma_E)
@@ -100,7 +134,37 @@ def power_shift_flagged(gamma_E: jax.Array, gamma_M: jax.Array):
     )
     safe_E = jnp.where(regular, gamma_E, 1.1)
     safe_M = jnp.where(regular, gamma_M, 1.2)
-    ps = power_shift(TariffWeights.symmetric(safe_E, safe_M))
-    ok = regular & ps.converged & ps.in_domain
-    ok = ok & jnp.isfinite(ps.dtau_x) & jnp.isfinite(ps.dtau_y_star)
-    return jnp.where(ok, ps.dtau_x, 0.0), jnp.where(ok, ps.dtau_y_star, 0.0), ok
+    # first pass without gradient: where did Newton converge to a finite, in-domain root?
+    trial = power_shift(
+        TariffWeights.symmetric(jax.lax.stop_gradient(safe_E), jax.lax.stop_gradient(safe_M))
+    )
+    ok = regular & trial.converged & trial.in_domain
+    ok = ok & jnp.isfinite(trial.dtau_x) & jnp.isfinite(trial.dtau_y_star)
+    # differentiable pass only where the first one succeeded (elsewhere at the harmless point),
+    # so that the implicit adjoint never solves with the Jacobian of a failed root
+    ps = power_shift(
+        TariffWeights.symmetric(jnp.where(ok, gamma_E, 1.1), jnp.where(ok, gamma_M, 1.2))
+    )
+    dtau_x, dtau_y = finite_cotangent(ps.dtau_x), finite_cotangent(ps.dtau_y_star)
+    return jnp.where(ok, dtau_x, 0.0), jnp.where(ok, dtau_y, 0.0), ok
+
+
+def scaled_prior(prior: Mapping[str, Any], scale: jax.Array) -> dist.Distribution:
+    """The law of ``scale · x`` for x from ``prior`` (scale > 0): log density
+    log p(y / scale) − log scale."""
+    base = prior_distribution(prior)
+    return dist.TransformedDistribution(base, AffineTransform(0.0, scale, domain=base.support))
+
+
+def scaled_site(name: str, prior: Mapping[str, Any], unit: float) -> jax.Array:
+    """Sample ``name`` (prior ``prior``) on the coordinate ``<name>_scaled`` = ``name`` / unit
+    and record ``name`` as a deterministic; ``unit = 1`` samples ``name`` directly.
+
+    The model is unchanged (``<name>_scaled`` has the prior of ``name`` scaled by 1/unit). Use
+    it for a parameter the data pin far below the 1e-3 variance that NumPyro's (Stan's)
+    regularised mass-matrix estimate adds, e.g. the common tariff trend (posterior sd ~3e-5).
+    """
+    if unit == 1.0:
+        return numpyro.sample(name, prior_distribution(prior))
+    scaled = numpyro.sample(f"{name}_scaled", scaled_prior(prior, jnp.asarray(1.0 / unit)))
+    return numpyro.deterministic(name, unit * scaled)

@@ -11,6 +11,15 @@ Structure (DESIGN.md sections 3 and 6):
   bounded coordinate γ_E = lo + (3 − lo) sigmoid(ℓ_c), lo = max(1, 1 − 2t_c), and γ_M is solved
   from (t_c, γ_E): γ_M = (8t_c − 1 + 3γ_E)/(2(1 + t_c)). Then γ_E < 3 ⇒ γ_M < 4 (the pole of eq. 7)
   and γ_M > 1. The ridge between γ_E and γ_M is a coordinate axis, so NUTS does not crawl along it.
+* Sampler coordinates (``[parameterisation]``; the model is the same in every form, see
+  ``docs/tariffs_real_fit.md`` for the diagnosis on the WDI panel): group means and country
+  error scales centred (the data pin them well inside their spread), the trend sampled as
+  β / ``trend_unit`` (its posterior sd ~3e-5 is below what NumPyro's regularised mass-matrix
+  estimate can represent), the trade-war shifts through their tariff effects
+  (:mod:`retrench.bayes.tariff_tradewar`).
+* Storage (``[posterior] deterministics``): by default a fit keeps the latent sites, the scalar
+  and summary deterministics, the log likelihood and the predictive groups; per-country
+  deterministics (τ_c, W, PCBR, σ_c) are recomputed by :meth:`counterfactual` when needed.
 * Observation: y_ct = (1 + t_c) e^{β(year − ref)} − 1 + σ_c ε_ct, ε Normal or Student-t,
   σ_c = floor + exp(a + b z'_c); reported tariffs ≤ ``censor_below_pct`` are left-censored
   (:class:`~retrench.bayes.censored.LeftCensored`), never clipped: the model may put t_c < 0
@@ -59,19 +68,13 @@ import numpyro
 import numpyro.distributions as dist
 import pandas as pd
 
+from retrench.bayes import inference_data as idio
+from retrench.bayes import persistence
+from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 from retrench.bayes.censored import LeftCensored
 from retrench.bayes.priors import prior_distribution
-from retrench.bayes.spec import (
-    SpecSchema,
-    boolean,
-    int_range,
-    non_negative_number,
-    number,
-    one_of,
-    positive_number,
-    string,
-)
 from retrench.bayes.tariff_data import prepare_country_panel, summarise_tradewar
+from retrench.bayes.tariff_spec import TARIFF_SCHEMA
 from retrench.bayes.tariff_structure import (
     GAMMA_E_UPPER,
     ad_valorem_slope,
@@ -81,55 +84,34 @@ from retrench.bayes.tariff_structure import (
     pcbr_of_cut_to_zero,
     power_shift_flagged,
     rules_tariff,
+    scaled_site,
     tariff_from_logit,
 )
-from retrench.errors import DataError, SpecError
+from retrench.bayes.tariff_tradewar import EFFECT_SITES, bargaining_shifts
+from retrench.errors import DataError
 from retrench.theory.tariffs import TariffWeights, tariff_in_domain
-from retrench.bayes import persistence
-from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 
-
-def _year(value: Any, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(f"{key}: expected an integer year (got {value!r})")
-    return int(value)
-
-
-TARIFF_SCHEMA = SpecSchema(
-    model_name="tariffs",
-    parameters=(
-        "mu_tariff_logit",
-        "group_sd",
-        "country_sd",
-        "gamma_E_logit",
-        "trend",
-        "sigma_log_mean",
-        "sigma_log_sd",
-        "bargaining_shift_mean",
-        "bargaining_shift_sd",
-    ),
-    data_columns=("country", "year", "tariff", "group", "suspect", "aggregate"),
-    optional_columns=("suspect", "aggregate"),
-    data_options={"years": int_range, "reference_year": _year, "exclude_suspect": boolean},
-    likelihood={
-        "family": one_of("normal", "student_t"),
-        "df": positive_number,
-        "censor_below_pct": non_negative_number,
-        "sigma_floor_pct": positive_number,
-    },
-    sections={
-        "tradewar": {"use": boolean, "country": string, "date": string},
-        "parameterisation": {
-            "country_sigma": one_of("centred", "non_centred"),
-            "tradewar_shift": one_of("centred", "non_centred"),
-        },
-        "public_weights": {
-            "gamma_E": number,
-            "gamma_M_same_as_government": boolean,
-            "gamma_M": number,
-        },
-    },
+GLOBAL_SITES = (
+    "mu_tariff_logit",
+    "group_sd",
+    "country_sd",
+    "trend",
+    "trend_scaled",
+    "sigma_log_mean",
+    "sigma_log_sd",
+    "bargaining_shift_mean",
+    "bargaining_shift_sd",
+    EFFECT_SITES[0],
+    EFFECT_SITES[1],
 )
+
+
+def drop_sites(idata: idio.InferenceData, names: Sequence[str], groups: Sequence[str]) -> None:
+    """Remove the variables ``names`` (where present) from the groups ``groups`` of ``idata``."""
+    for group_name in groups:
+        if idio.has_group(idata, group_name):
+            data = idio.group(idata, group_name)
+            setattr(idata, group_name, data.drop_vars([n for n in names if n in data]))
 
 
 class TariffModel(StructuralModel):
@@ -169,6 +151,38 @@ class TariffModel(StructuralModel):
         super().__init__(data, spec)
         if self.tradewar is not None:
             self.summary_sites = self.summary_sites + self.tradewar_summary_sites
+
+    # --- sampling and storage ---------------------------------------------------------------
+    def nuts_options(self) -> dict[str, Any]:
+        """A dense mass matrix over the global parameters when
+        ``parameterisation.dense_mass_globals`` (their posterior correlations are then learnt
+        in warm-up; the per-country blocks keep a diagonal mass)."""
+        if not self.spec["parameterisation"]["dense_mass_globals"]:
+            return {}
+        latent = self.site_names()["latent"]
+        return {"dense_mass": [tuple(n for n in GLOBAL_SITES if n in latent)]}
+
+    def fit(
+        self,
+        draws: int | None = None,
+        chains: int | None = None,
+        seed: int | None = None,
+        **options: Any,
+    ) -> idio.InferenceData:
+        """:meth:`StructuralModel.fit`, then, unless ``posterior.deterministics = "all"``, the
+        per-country and per-observation deterministic sites other than the summary sites are
+        removed from the posterior and prior groups (log likelihood and predictive groups stay;
+        counterfactuals recompute any site from the latent draws)."""
+        idata = super().fit(draws, chains, seed, **options)
+        if self.spec["posterior"]["deterministics"] == "summary":
+            _, dims = self.coords_and_dims()
+            per_row = [
+                name
+                for name in self.site_names()["deterministic"]
+                if name not in self.summary_sites and {"country", "obs"} & set(dims.get(name, []))
+            ]
+            drop_sites(idata, per_row, groups=("posterior", "prior"))
+        return idata
 
     # --- data -------------------------------------------------------------------------------
     def prepare_panel(self, data: pd.DataFrame) -> pd.DataFrame:
@@ -238,7 +252,7 @@ class TariffModel(StructuralModel):
             "pcbr_free_trade",
         )
         dims = {name: ["country"] for name in per_country}
-        dims |= {"group_raw": ["group"], "tariff_obs": ["obs"]}
+        dims |= {"group_mean": ["group"], "group_mean_raw": ["group"], "tariff_obs": ["obs"]}
         if self.tradewar is not None:
             coords["section"] = list(self.tradewar["section"])
             dims |= {
@@ -250,6 +264,7 @@ class TariffModel(StructuralModel):
                     "tradewar_change",
                     "tariff_power_home",
                     "home_public_welfare_power",
+                    EFFECT_SITES[2],
                 )
             }
         return coords, dims
@@ -289,12 +304,11 @@ class TariffModel(StructuralModel):
         mu = numpyro.sample("mu_tariff_logit", prior_distribution(priors["mu_tariff_logit"]))
         group_sd = numpyro.sample("group_sd", prior_distribution(priors["group_sd"]))
         country_sd = numpyro.sample("country_sd", prior_distribution(priors["country_sd"]))
-        trend = numpyro.sample("trend", prior_distribution(priors["trend"]))
+        trend = scaled_site("trend", priors["trend"], self.spec["parameterisation"]["trend_unit"])
         sigma_mean = numpyro.sample("sigma_log_mean", prior_distribution(priors["sigma_log_mean"]))
         sigma_sd = numpyro.sample("sigma_log_sd", prior_distribution(priors["sigma_log_sd"]))
         with numpyro.plate("groups", n_group):
-            group_raw = numpyro.sample("group_raw", dist.Normal(0.0, 1.0))
-        group_mean = mu + group_sd * group_raw  # non-centred: few countries per group
+            group_mean = self._hierarchical("group_mean", mu, group_sd, "group")
         with numpyro.plate("countries", n_country):
             # centred: each country's tariff is pinned by its own years of data, so the
             # non-centred form would tie z_c to (mu, sd) and lengthen the trajectories
@@ -334,7 +348,14 @@ class TariffModel(StructuralModel):
             ok = ok.at[inputs["home_country"]].set(
                 ok[inputs["home_country"]]
                 & self._tradewar_block(
-                    inputs, observed, priors, gamma_E, gamma_M, t_policy, tau_policy, w_public
+                    inputs,
+                    observed,
+                    priors,
+                    gamma_E,
+                    gamma_M,
+                    tau_check,
+                    (t_policy, tau_policy),
+                    w_public,
                 )
             )
         record_solver_failures(ok)
@@ -352,23 +373,25 @@ class TariffModel(StructuralModel):
             )
 
     def _tradewar_block(
-        self, inputs, observed, priors, gamma_E, gamma_M, t_policy, tau_policy, w_public
+        self, inputs, observed, priors, gamma_E, gamma_M, tau_government, policy, w_public
     ) -> jax.Array:
-        """Trade-war likelihood for Home (the U.S.); returns the root find's success flag."""
+        """Trade-war likelihood for Home (the U.S.; :mod:`retrench.bayes.tariff_tradewar`);
+        returns the root find's success flag. ``policy`` = (t, τ) at the policy weights."""
+        t_policy, tau_policy = policy
         home = inputs["home_country"]
         n_section = len(self.tradewar)
-        shift_mean = numpyro.sample(
-            "bargaining_shift_mean", prior_distribution(priors["bargaining_shift_mean"])
-        )
-        shift_sd = numpyro.sample(
-            "bargaining_shift_sd", prior_distribution(priors["bargaining_shift_sd"])
-        )
-        with numpyro.plate("sections", n_section):
-            shift_latent = self._hierarchical(
-                "bargaining_shift_latent", shift_mean, shift_sd, "tradewar_shift"
-            )
-        shift = policy_node("bargaining_shift", shift_latent)
         dtau_x, dtau_y, ps_ok = power_shift_flagged(gamma_E[home], gamma_M[home])
+        tau_gov = tau_government[home]
+        tau_gov = jnp.where(jnp.isfinite(tau_gov) & ps_ok, tau_gov, 0.05)  # NaN-free gradient
+        response_government = ad_valorem_slope(tau_gov) * dtau_x
+        shift_latent, response_ok = bargaining_shifts(
+            priors,
+            self.spec["parameterisation"]["tradewar_shift"],
+            n_section,
+            response_government,
+            self._hierarchical,
+        )
+        shift = policy_node("bargaining_shift", shift_latent)
         tau_home = tau_policy[home]
         slope = ad_valorem_slope(tau_home)
         numpyro.deterministic("tariff_power_home", t_policy[home] + shift * slope * dtau_x)
@@ -383,4 +406,4 @@ class TariffModel(StructuralModel):
                 dist.Normal(shift * slope * dtau_x, inputs["tradewar_change_se"]),
                 obs=None if observed is None else observed["tradewar_change"],
             )
-        return ps_ok
+        return ps_ok & response_ok

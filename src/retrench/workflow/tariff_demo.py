@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
-from retrench.errors import DataError
 from retrench.bayes import inference_data as idio
+from retrench.errors import DataError
 
 DEMO_DRAWS, DEMO_WARMUP, DEMO_CHAINS, DEMO_SEED = 400, 400, 2, 7
 
@@ -79,6 +79,7 @@ def run_tariff_demo(
     Returns a dict with the recovery table, the coverage by parameter, the verdict and timing.
     """
     from retrench.bayes.tariff_counterfactuals import scenario_tables
+    from retrench.bayes.tariff_spec import SMALL_PANEL_OVERRIDES
     from retrench.bayes.tariffs import TariffModel
     from retrench.workflow.diagnostics import diagnose
     from retrench.workflow.jax_cache import enable_compilation_cache
@@ -90,7 +91,7 @@ def run_tariff_demo(
     enable_compilation_cache()
     start = time.perf_counter()
     panel, truth = synthetic_panel_and_truth()
-    model = TariffModel(panel)
+    model = TariffModel(panel, SMALL_PANEL_OVERRIDES)  # ~3 countries per region
     console.print(
         f"[bold]Tariff model[/] (DeRemer 2023) on the embedded synthetic panel: "
         f"{len(model.countries)} countries x {panel['year'].nunique()} years; fitting "
