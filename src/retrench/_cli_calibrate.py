@@ -49,6 +49,19 @@ def calibration_table(result, level: float) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("parameter")
 
 
+def collect_finished(out: Path):
+    """The calibration result of the simulations already finished in ``out`` (an interrupted or
+    still running study): every ``sim-*.npz`` there, nothing run."""
+    from retrench.workflow.executor import RunSummary
+    from retrench.workflow.executor_calibration import collect_calibration
+
+    keys = sorted(p.stem for p in Path(out).glob("sim-*.npz"))
+    if not keys:
+        raise SpecError(f"{out}: no finished calibration tasks (sim-*.npz) to collect")
+    summary = RunSummary(Path(out), "none", 0, [], keys, [], 0.0)
+    return collect_calibration(out, summary)
+
+
 @app.command("calibrate")
 @user_errors
 def calibrate(
@@ -70,6 +83,10 @@ def calibrate(
     warmup: Annotated[int | None, typer.Option("--warmup", min=10, help="warm-up per fit")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="base seed of the study")] = 0,
     level: Annotated[float, typer.Option("--level", help="central interval level")] = 0.9,
+    collect_only: Annotated[
+        bool,
+        typer.Option("--collect-only", help="summarise the tasks already in OUT; run nothing"),
+    ] = False,
 ) -> None:
     """Simulation-based calibration: coverage of the posterior intervals over many fits."""
     from retrench.workflow import registry
@@ -86,18 +103,21 @@ def calibrate(
         raise SpecError("--address needs --executor ray")
     fit_options = {k: v for k, v in {"draws": draws, "warmup": warmup}.items() if v is not None}
     simulate_ref, fit_ref = entry.calibration
-    result = run_calibration(
-        simulate_ref,
-        fit_ref,
-        simulations,
-        out,
-        base_seed=seed,
-        fit_options=fit_options,
-        executor=executor,
-        workers=workers,
-        address=address,
-        description=f"calibrating {model}",
-    )
+    if collect_only:
+        result = collect_finished(out)
+    else:
+        result = run_calibration(
+            simulate_ref,
+            fit_ref,
+            simulations,
+            out,
+            base_seed=seed,
+            fit_options=fit_options,
+            executor=executor,
+            workers=workers,
+            address=address,
+            description=f"calibrating {model}",
+        )
     table = calibration_table(result, level)
     table.to_csv(Path(out) / "calibration.csv")
     plot_rank_histograms(result.ranks, result.n_draws, Path(out) / "ranks.png")

@@ -4,6 +4,7 @@ design."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -114,3 +115,49 @@ def test_gvc_fit_check_simulate_report_end_to_end(tmp_path) -> None:
     report = runner.invoke(app, ["report", str(out)])
     assert report.exit_code == 0, report.output
     assert (out / "report.md").read_text().strip()
+
+
+@pytest.fixture
+def toy_design():
+    """A registered design whose calibration tasks are a tiny regression (fast)."""
+    from retrench.workflow.data_sources import gvc_source, load_gvc_data
+
+    registry.register(
+        registry.ModelEntry(
+            name="toy",
+            class_path="retrench.bayes.gvc_model:GVCThresholdModel",
+            make_source=gvc_source,
+            load_data=load_gvc_data,
+            calibration=(
+                "benchmarks.calibration_tasks:simulate_regression",
+                "benchmarks.calibration_tasks:fit_regression",
+            ),
+        )
+    )
+    yield "toy"
+    registry._REGISTRY.pop("toy")
+
+
+def test_calibrate_runs_resumes_and_collects(toy_design, tmp_path) -> None:
+    out = tmp_path / "sbc"
+    args = ["calibrate", toy_design, "--simulations", "4", "--executor", "serial",
+            "--draws", "60", "--warmup", "60", "--out", str(out)]  # fmt: skip
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    table = pd.read_csv(out / "calibration.csv", index_col=0)
+    assert set(table["simulations"]) == {4}
+    assert table["coverage_90"].between(0, 1).all()
+    assert (out / "ranks.png").stat().st_size > 0 and (out / "calibration.md").is_file()
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("sim-*.npz")}
+    assert len(stamps) == 4
+    again = runner.invoke(app, [*args[:3], "6", *args[4:]])  # two more; the four are kept
+    assert again.exit_code == 0, again.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("sim-*.npz")}.items() >= stamps.items()
+    collected = runner.invoke(app, ["calibrate", toy_design, "--out", str(out), "--collect-only"])
+    assert collected.exit_code == 0, collected.output
+    assert set(pd.read_csv(out / "calibration.csv", index_col=0)["simulations"]) == {6}
+
+
+def test_calibrate_collect_only_on_an_empty_folder_is_one_line(toy_design, tmp_path) -> None:
+    result = runner.invoke(app, ["calibrate", toy_design, "--out", str(tmp_path), "--collect-only"])
+    assert result.exit_code == 2 and "no finished calibration tasks" in result.output
