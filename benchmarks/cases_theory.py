@@ -23,6 +23,9 @@ ELECTORAL_FIELDS = (
     "D_w",
     "D_l",
     "pi_L",
+    "log_gamma_L",
+    "log_gamma_H",
+    "converged",
 )
 
 
@@ -42,12 +45,16 @@ def sample_electoral(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
 
 
 def electoral_jax(**kw):
+    """Every output the SciPy loop computes (thresholds included) and the convergence flag,
+    so that no root find is dropped as dead code."""
     eq = electoral.equilibrium(electoral.ElectoralParams(**kw))
-    return jnp.stack([getattr(eq, f) for f in ELECTORAL_FIELDS])
+    return jnp.stack([jnp.asarray(getattr(eq, f), dtype=float) for f in ELECTORAL_FIELDS])
 
 
 def electoral_scipy(**kw) -> np.ndarray:
     out = equilibrium_scipy(**kw)
+    out["log_gamma_L"], out["log_gamma_H"] = np.log(out["gamma_L"]), np.log(out["gamma_H"])
+    out["converged"] = 1.0  # brentq raises when it fails
     return np.array([out[f] for f in ELECTORAL_FIELDS])
 
 

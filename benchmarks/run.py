@@ -2,9 +2,9 @@
 
 Usage: ``python -m benchmarks.run [--quick] [--only NAME ...] [--markdown-only]``. ``--quick``
 uses small sizes (a smoke run); the default sizes are the ones reported in RESULTS.md.
-Benchmarks: theory, gradients, startup, executor, sampling, scaling, threshold. Each module
-``benchmarks/bench_NAME.py`` exposes ``run(quick) -> dict`` and ``markdown(payload) -> lines``;
-every result file also records the machine, library versions, the load average and the time.
+Benchmarks: theory, gradients, startup, executor, sampling, scaling, threshold, electoral. Each
+module ``benchmarks/bench_NAME.py`` exposes ``run(quick) -> dict`` and ``markdown(payload) ->
+lines``; every result file also records the machine, library versions, the load and the time.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ TITLES = {
     "sampling": "Sampling efficiency (ESS/s vs PyMC)",
     "scaling": "Scaling with observations",
     "threshold": "Threshold inference (Bayes vs Hansen bootstrap)",
+    "electoral": "Electoral realignment fit (compile, ESS/s, root-find cost)",
 }
 ORDER = tuple(TITLES)
 

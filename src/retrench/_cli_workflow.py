@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import time
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -87,12 +86,6 @@ def _observations(model: Any) -> str:
     return f"{getattr(design, 'n_obs', '?')} observations used"
 
 
-def _summary_sites(model_or_class: Any, posterior: Any) -> list[str]:
-    names = list(model_or_class.summary_sites)
-    names += list(getattr(model_or_class, "tradewar_summary_sites", ()))
-    return [s for s in dict.fromkeys(names) if s in posterior]
-
-
 @app.command("fit")
 @user_errors
 def fit(
@@ -131,9 +124,8 @@ def fit(
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
     from retrench.workflow import registry
-    from retrench.workflow.diagnostics import diagnose
+    from retrench.workflow.fitting import fit_to_folder
     from retrench.workflow.jax_cache import enable_compilation_cache
-    from retrench.workflow.results import DIAGNOSTICS_FILE, save_results
 
     entry = registry.get(model)
     overrides = parse_assignments(assignments or [])
@@ -142,36 +134,34 @@ def fit(
     if extra and model != "electoral":
         raise SpecError(f"--{next(iter(extra))} applies to model 'electoral', not {model!r}")
     enable_compilation_cache()
-    start = time.perf_counter()
     with console.status("[bold]loading data and validating the spec...") as status:
         source = entry.make_source(data, synthetic, **extra)
-        loaded = entry.load_data(source)
-        fitted = entry.model_class()(loaded.pop("data"), spec_argument(spec, overrides), **loaded)
-        n_draws = draws or fitted.spec["sampler"]["draws"]
-        n_chains = chains or fitted.spec["sampler"]["chains"]
-        status.update(
-            f"[bold]compiling and sampling {n_chains} chain(s) x {n_draws} draws "
-            f"({_observations(fitted)})..."
+
+        def announce(fitted: Any) -> None:
+            n_draws = draws or fitted.spec["sampler"]["draws"]
+            n_chains = chains or fitted.spec["sampler"]["chains"]
+            status.update(
+                f"[bold]compiling and sampling {n_chains} chain(s) x {n_draws} draws "
+                f"({_observations(fitted)})..."
+            )
+
+        outcome = fit_to_folder(
+            model,
+            out,
+            source,
+            spec_argument(spec, overrides),
+            draws=draws,
+            chains=chains,
+            warmup=warmup,
+            seed=seed,
+            on_model=announce,
         )
-        idata = fitted.fit(draws=draws, chains=chains, seed=seed, warmup=warmup)
-        status.update("[bold]saving and diagnosing...")
-        save_results(fitted, out, source)
-        diag = diagnose(
-            idata,
-            _summary_sites(fitted, idata.posterior),
-            max_tree_depth=fitted.spec["sampler"]["max_tree_depth"],
-        )
-        diag.table.to_csv(Path(out) / DIAGNOSTICS_FILE)
-        after_fit = entry.hook("after_fit")
-        lines = after_fit(fitted, Path(out)) if after_fit else []
     console.print(
-        f"fitted [bold]{model}[/] in {time.perf_counter() - start:.0f} s: "
-        f"{_observations(fitted)}; verdict [bold]{diag.verdict}[/]; results in {out}"
+        f"fitted [bold]{model}[/] in {outcome.seconds:.0f} s: "
+        f"{_observations(outcome.model)}; verdict [bold]{outcome.verdict}[/]; results in {out}"
     )
-    for reason in diag.reasons:
-        console.print(f"  - {reason}")
-    for line in lines:
-        console.print(line)
+    for line in [*outcome.reasons, *outcome.lines]:
+        console.print(f"  - {line}")
 
 
 @app.command("check")
@@ -181,6 +171,7 @@ def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     import json
 
     from retrench.workflow.diagnostics import FAIL, diagnose
+    from retrench.workflow.fitting import summary_sites
     from retrench.workflow.render import diagnostics_table
     from retrench.workflow.results import model_class, read_attrs
 
@@ -189,7 +180,7 @@ def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     spec = json.loads(attrs["retrench_spec"])
     diag = diagnose(
         idata,
-        _summary_sites(cls, idata.posterior),
+        summary_sites(cls, idata.posterior),
         max_tree_depth=spec["sampler"]["max_tree_depth"],
     )
     console.print(diagnostics_table(diag))

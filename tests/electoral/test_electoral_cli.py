@@ -1,13 +1,16 @@
-"""The electoral CLI through typer's CliRunner, on the session's small fit (no refit)."""
+"""The electoral design through the generic CLI (typer's CliRunner), on the session's small fit
+(no refit): ``simulate`` with both policies, ``report``, ``check``, and one-line user errors."""
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from retrench._cli_electoral import FIT_FILE, SOURCE_FILE, app
+from retrench.cli import app
+from retrench.workflow.results import FIT_FILE, save_results
 
 runner = CliRunner()
 
@@ -18,31 +21,38 @@ def results(fitted, tmp_path_factory):
     rc, dc = out / "rollcalls.csv", out / "districts.csv"
     fitted._data_raw.to_csv(rc, index=False)
     fitted._districts_raw.to_csv(dc, index=False)
-    fitted.save(out / FIT_FILE)
-    (out / SOURCE_FILE).write_text(json.dumps({"rollcalls_csv": str(rc), "districts_csv": str(dc)}))
+    save_results(fitted, out, {"kind": "csv", "rollcalls": str(rc), "districts": str(dc)})
     return out
 
 
 def test_simulate_both_policies(results):
     held = runner.invoke(app, ["simulate", str(results), "--policy", "hold-inequality"])
     assert held.exit_code == 0, held.output
-    assert "p_exit_H_held" in held.output
+    held_table = pd.read_csv(results / "counterfactual_hold-inequality.csv", index_col=0)
+    assert "p_exit_H_held" in held_table.columns
     comp = runner.invoke(app, ["simulate", str(results), "--policy", "compensation"])
     assert comp.exit_code == 0, comp.output
-    assert (results / "counterfactual_compensation.csv").is_file()
+    assert list(results.glob("counterfactual_compensation*.csv"))
     fixed = runner.invoke(
         app, ["simulate", str(results), "--policy", "compensation", "--amount", "0.05"]
     )
-    assert fixed.exit_code == 0 and "prob_H_exits" in fixed.output, fixed.output
+    assert fixed.exit_code == 0, fixed.output
+    fixed_table = pd.read_csv(results / "counterfactual_compensation.csv", index_col=0)
+    assert fixed_table.shape[0] == len(fixed_table.index.unique()) > 0
 
 
 def test_report_writes_plots_and_markdown(results):
     result = runner.invoke(app, ["report", str(results)])
     assert result.exit_code == 0, result.output
     names = {p.name for p in results.iterdir()}
-    expected = {"report.md", "realignment_map.png", "ppc_party_yea_shares.png",
-                "ppc_exposure_vote.png", "contraction.csv", "realignment_period.csv"}  # fmt: skip
-    assert expected <= names
+    assert {"report.md", "realignment_map.png", "ppc_party_yea_shares.png"} <= names
+    assert any(name.startswith("ppc_exposure") for name in names)
+
+
+def test_check_reads_the_model_from_the_folder(results):
+    result = runner.invoke(app, ["check", str(results)])
+    assert result.exit_code in (0, 1), result.output
+    assert "verdict" in result.output and "x_H" in result.output
 
 
 def test_user_errors_are_one_line(results, tmp_path):
@@ -50,15 +60,22 @@ def test_user_errors_are_one_line(results, tmp_path):
     assert bad.exit_code == 2 and "unknown policy" in bad.output
     missing = runner.invoke(app, ["report", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "Traceback" not in missing.output
+    no_rollcalls = runner.invoke(
+        app, ["fit", "electoral", "--out", str(tmp_path / "x"), "--districts", "d.csv"]
+    )
+    assert no_rollcalls.exit_code == 2 and "--districts needs --rollcalls" in no_rollcalls.output
 
 
 @pytest.mark.slow
 def test_fit_on_the_embedded_synthetic_panels(tmp_path):
     out = tmp_path / "fit"
-    args = ["fit", "--out", str(out), "--synthetic", "--draws", "50", "--warmup", "50"]
-    result = runner.invoke(app, [*args, "--chains", "2"])
+    args = ["fit", "electoral", "--out", str(out), "--synthetic", "--draws", "50"]
+    result = runner.invoke(app, [*args, "--warmup", "50", "--chains", "2"])
     assert result.exit_code == 0, result.output
-    assert {FIT_FILE, SOURCE_FILE, "diagnostics.csv", "excluded.csv"} <= {
+    assert {FIT_FILE, "diagnostics.csv", "excluded.csv", "spec.toml"} <= {
         p.name for p in out.iterdir()
     }
-    assert json.loads((out / SOURCE_FILE).read_text())["synthetic"] is True
+    from retrench.bayes import inference_data as idio
+
+    attrs = idio.attrs_of(idio.read_netcdf(str(out / FIT_FILE)))
+    assert json.loads(attrs["retrench_data_source"]) == {"kind": "synthetic"}

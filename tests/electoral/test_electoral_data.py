@@ -55,7 +55,8 @@ def test_embedded_synthetic_csvs_are_reproducible():
     pd.testing.assert_frame_equal(
         rollcalls.drop(columns="date"), sim_r.drop(columns="date"), check_dtype=False
     )
-    np.testing.assert_allclose(districts["d_rep_share"], sim_d["d_rep_share"], rtol=1e-12)
+    # up to the theory layer's root-find tolerance (its solver is being changed; 1e-11 seen)
+    np.testing.assert_allclose(districts["d_rep_share"], sim_d["d_rep_share"], rtol=1e-9)
 
 
 def test_truth_validates_its_shapes():

@@ -28,8 +28,11 @@ def test_recovers_exit_probabilities_bias_and_realignment(fitted, truth):
     assert path["z"].abs().max() < 4, path.to_string()
     scalars = table.loc[["x_H", "discipline", "qr_scale", "gamma"]]
     assert (scalars["z"].abs() < 3).all(), scalars.to_string()
-    # L never exits in the truth; the posterior agrees
-    assert float(fitted.idata.posterior["p_exit_L"].max()) < 0.2
+    # L never exits in the truth; the posterior agrees (95th percentiles, not the single
+    # largest of 150 × 14 draws, which moves with every change of the sampler's path)
+    p_exit_L = fitted.idata.posterior["p_exit_L"].values.reshape(-1, len(fitted.congresses))
+    assert np.quantile(p_exit_L, 0.95, axis=0).max() < 0.2
+    assert (p_exit_L > 0.5).mean() < 0.01
     # true first realigned Congress: sign of D_l − D_w flips
     gap = out.D_l - out.D_w
     first_true = truth.congresses[int(np.argmax(np.sign(gap) != np.sign(gap[0])))]

@@ -103,3 +103,24 @@ def test_exposure_slope_sign_follows_the_loser_winner_gap():
     after = es.exposure_slope(1.0, 0.5, 0.5, 0.10, -0.03, -1.0)
     assert float(before) == pytest.approx(-100 * 0.11 * 0.5 * 0.25)
     assert float(after) > 0
+
+
+@pytest.mark.parametrize("lam, alpha_E", [(0.3, 0.4), (0.6, 0.2), (0.5, 0.5), (0.47, 0.53)])
+def test_smooth_alpha_R_floor_bounds_the_hard_max_from_above(lam, alpha_E):
+    hard = max(1 - lam, alpha_E)
+    width = 0.01
+    floor = float(es.alpha_R_floor(lam, alpha_E, width))
+    # w·log(e^{a/w} + e^{e/w}) lies in [max, max + w log 2] (hand algebra)
+    assert hard <= floor <= hard + width * np.log(2) + 1e-15
+    a = es.alpha_R_from_logit(jnp.linspace(-30, 30, 61), lam, alpha_E, width)
+    assert bool(jnp.all(a > hard)) and bool(jnp.all(a <= 1.0))
+
+
+def test_smooth_alpha_R_floor_has_a_continuous_gradient_at_the_kink():
+    # the hard max jumps from d/dλ = −1 to 0 where 1 − λ = α_E; the smooth floor passes −½ there
+    grad = jax.grad(lambda lam: es.alpha_R_floor(lam, 0.5, 0.01))
+    assert float(grad(0.5)) == pytest.approx(-0.5, abs=1e-12)
+    left, right = float(grad(0.5 - 1e-4)), float(grad(0.5 + 1e-4))
+    assert abs(left - right) < 0.01
+    hard = jax.grad(lambda lam: jnp.maximum(1 - lam, 0.5))
+    assert abs(float(hard(0.5 - 1e-4)) - float(hard(0.5 + 1e-4))) == pytest.approx(1.0)

@@ -9,11 +9,12 @@ import pytest
 from benchmarks.baselines.electoral_scipy import equilibrium_scipy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.special import expit
 
 import retrench  # noqa: F401  (x64)
 from retrench.errors import ConvergenceError, DomainError
 from retrench.theory import electoral_primitives as prim
-from retrench.theory._roots import RootResult
+from retrench.theory._roots import RootResult, safeguarded_newton
 from retrench.theory.electoral import (
     ElectoralParams,
     equilibrium,
@@ -284,3 +285,101 @@ def test_eager_wrappers_raise_when_any_point_fails(monkeypatch):
         equilibrium(BASE)
     with pytest.raises(ConvergenceError, match="exit threshold gamma_L"):
         exit_threshold(BASE, "L")
+
+
+# ---------------------------------------------------------------------------------------------
+# Solver internals: cubic starting point, Newton steps, one-exponential shares, chunked batches
+# ---------------------------------------------------------------------------------------------
+
+
+def wide_proposal_inputs(n: int, seed: int) -> np.ndarray:
+    """(λ, α, x, b, Ψ) over the whole domain, bΨ from 1e-6 to 1e6."""
+    rng = np.random.default_rng(seed)
+    return np.stack(
+        [
+            rng.uniform(0.01, 0.99, n),
+            rng.uniform(0.0, 1.0, n),
+            np.where(rng.uniform(size=n) < 0.3, 0.0, np.exp(rng.uniform(-12, 3, n))),
+            np.exp(rng.uniform(-7, 7, n)),
+            np.exp(rng.uniform(-7, 7, n)),
+        ]
+    )
+
+
+def test_starting_point_is_the_middle_root_of_the_cubic():
+    inputs = wide_proposal_inputs(300, seed=31)
+    guess = np.asarray(jax.jit(prim.proposal_logit_guess)(*inputs))
+    for k in range(inputs.shape[1]):
+        roots = np.roots(prim.proposal_cubic_coefficients(*inputs[:, k]))
+        inside = [r.real for r in roots if abs(r.imag) < 1e-9 and 0 < r.real < 1]
+        assert len(inside) == 1
+        theta = 1.0 / (1.0 + np.exp(-guess[k]))
+        assert abs(theta - inside[0]) <= 1e-9 * max(1.0, abs(inside[0])), k
+
+
+def test_newton_from_the_cubic_needs_at_most_two_steps_anywhere():
+    inputs = wide_proposal_inputs(20_000, seed=32)
+
+    def steps(*args):
+        it = safeguarded_newton(
+            prim._scaled_foc_in_logit,
+            prim.proposal_logit_guess(*args),
+            *prim.PROPOSAL_LOGIT_BRACKET,
+            args,
+        )
+        return it.steps, it.converged
+
+    n_steps, converged = jax.jit(jax.vmap(steps))(*inputs)
+    assert bool(jnp.all(converged))
+    assert int(jnp.max(n_steps)) <= 2 and float(jnp.mean(n_steps == 1)) > 0.98
+
+
+def test_threshold_root_find_takes_one_step_from_the_closed_form():
+    """Φ_d/(bΨ) is affine in log γ, so Newton from −Q/(bΨ) − K stops after one step."""
+    inputs = wide_proposal_inputs(2_000, seed=33)
+    lam, alpha, x, b, psi = inputs
+    alpha_e = 0.5 * alpha
+    u_r = jax.vmap(prim.proposal_logit_guess)(lam, alpha, x, b, psi)
+    u_e = jax.vmap(prim.proposal_logit_guess)(lam, alpha_e, x, b, psi)
+
+    def steps(lam, a_r, a_e, x, b, psi, u_r, u_e):
+        quad, logs = prim.exit_advantage_parts(lam, a_r, a_e, x, u_r, u_e)
+        guess = -quad / (b * psi) - logs
+        half = jnp.abs(quad) / (b * psi) + jnp.abs(logs) + 1.0
+        it = safeguarded_newton(
+            prim._scaled_advantage_in_log_gamma, guess, -half, half, (quad, logs, b * psi)
+        )
+        return it.steps, it.converged
+
+    n_steps, converged = jax.jit(jax.vmap(steps))(lam, alpha, alpha_e, x, b, psi, u_r, u_e)
+    assert bool(jnp.all(converged)) and int(jnp.max(n_steps)) == 1
+
+
+@pytest.mark.parametrize("u", [-800.0, -40.0, -1.5, -1e-300, 0.0, 1e-12, 0.7, 37.0, 800.0])
+def test_one_exponential_shares_equal_sigmoid_with_exact_derivatives(u):
+    theta, one_minus = prim.shares(u)
+    log_theta, log_one_minus = prim.log_shares(u)
+    np.testing.assert_allclose([theta, one_minus], [jax.nn.sigmoid(u), jax.nn.sigmoid(-u)], 1e-15)
+    np.testing.assert_allclose(
+        [log_theta, log_one_minus], [jax.nn.log_sigmoid(u), jax.nn.log_sigmoid(-u)], 1e-15
+    )
+    d_theta = jax.grad(lambda v: prim.shares(v)[0])(u)
+    d_log = jax.grad(lambda v: prim.log_shares(v)[1])(u)
+    exact = np.exp(-abs(u)) / (1.0 + np.exp(-abs(u))) ** 2  # θ(1 − θ) without cancellation
+    np.testing.assert_allclose(d_theta, exact, rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(d_log, -expit(u), rtol=1e-14, atol=1e-300)
+
+
+def test_batches_larger_than_a_chunk_equal_one_vmap(monkeypatch):
+    from retrench.theory import electoral_domain
+
+    p = random_params(45, seed=34)
+    whole = jax.jit(jax.vmap(equilibrium))(p)
+    monkeypatch.setattr(electoral_domain, "CHUNK_SIZE", 8)  # 5 chunks + a remainder of 5
+    chunked = jax.jit(equilibrium)(ElectoralParams(*(np.reshape(v, (5, 9)) for v in p)))
+    for name in whole._fields:
+        np.testing.assert_allclose(
+            np.reshape(getattr(chunked, name), -1), getattr(whole, name), rtol=1e-13, atol=1e-15
+        )
+    grads = jax.grad(lambda q: jnp.sum(equilibrium(q).D_w))(ElectoralParams(*map(jnp.asarray, p)))
+    assert all(np.all(np.isfinite(g)) for g in grads)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from tests.workflow.toy_model import ToyModel, toy_panel
 
-from retrench.errors import DataError, SpecError
 from retrench.bayes import inference_data as idio
+from retrench.errors import DataError, SpecError
 
 GROUPS = (
     "posterior",

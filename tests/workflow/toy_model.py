@@ -8,10 +8,10 @@ import numpyro
 import numpyro.distributions as dist
 import pandas as pd
 
+from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 from retrench.bayes.priors import prior_distribution
 from retrench.bayes.spec import SpecSchema, one_of
 from retrench.errors import DataError
-from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 
 
 class ToyModel(StructuralModel):

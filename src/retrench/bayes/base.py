@@ -37,10 +37,10 @@ import xarray as xr
 from numpyro.handlers import do, seed, trace
 from numpyro.infer import MCMC, NUTS, Predictive
 
-from retrench.bayes.spec import Spec, SpecSchema, check_columns, load_spec, spec_to_json
-from retrench.errors import SpecError
 from retrench.bayes import inference_data as idio
 from retrench.bayes import persistence
+from retrench.bayes.spec import Spec, SpecSchema, check_columns, load_spec, spec_to_json
+from retrench.errors import SpecError
 
 SOLVER_FAILURE_SITE = "solver_failures"
 

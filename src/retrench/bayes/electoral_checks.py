@@ -170,3 +170,32 @@ def plot_exposure_vote(model, path: str | os.PathLike[str]) -> str:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return str(path)
+
+
+def ols_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least-squares slope of ``y`` on ``x`` (last axis of ``y``; ``x`` one vector)."""
+    xc = x - x.mean()
+    yc = y - y.mean(axis=-1, keepdims=True)
+    return (yc * xc).sum(-1) / (xc * xc).sum()
+
+
+def exposure_slope_check(model) -> dict[str, float]:
+    """Posterior predictive check of the exposure–vote relation: the OLS slope of the district
+    change (pp) on standardized exposure in the data and in every replicated data set.
+
+    Returns the observed slope, the replicated median and 90 % interval, and the predictive
+    p-value P(replicated ≤ observed) (near 0 or 1 = the model misses the slope).
+    """
+    if model.districts is None:
+        raise SpecError("districts.use: the fit has no district block, so no exposure slope")
+    z = model.districts["z_exposure"].to_numpy(float)
+    observed = float(ols_slope(z, model.districts["d_rep_share"].to_numpy(float)))
+    replicated = ols_slope(z, _flat(model.idata.posterior_predictive, "district_obs"))
+    lo, med, hi = np.quantile(replicated, [0.05, 0.5, 0.95])
+    return {
+        "observed": observed,
+        "replicated_median": float(med),
+        "replicated_lo": float(lo),
+        "replicated_hi": float(hi),
+        "p_value": float(np.mean(replicated <= observed)),
+    }

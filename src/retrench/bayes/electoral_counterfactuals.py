@@ -26,6 +26,7 @@ import pandas as pd
 import xarray as xr
 
 from retrench.bayes import electoral_structure as es
+from retrench.errors import SpecError
 from retrench.theory import electoral_primitives as prim
 
 matplotlib.use("Agg")
@@ -151,6 +152,67 @@ def compensation_check(model, kappa_draws: np.ndarray, congress: int) -> dict[st
         "stays_when_enough": float(np.mean(phi[below] >= -1e-10)) if below.any() else np.nan,
         "stays_when_not_enough": float(np.mean(phi[above] >= 1e-10)) if above.any() else np.nan,
     }
+
+
+# --- the policies as tables (for ``retrench simulate``) ------------------------------------------
+POLICIES: dict[str, str] = {
+    "hold-inequality": "winners' share α_R held at its first-Congress (early-1990s) level: "
+    "would H still have turned to exit, and when?",
+    "compensation": "losers' share raised by AMOUNT in every Congress (α_R → α_R − AMOUNT); "
+    "without AMOUNT, the smallest raise that keeps H in, per Congress, with its uncertainty",
+}
+
+
+def fixed_compensation(model, amount: float) -> pd.DataFrame:
+    """P(exit_H) per Congress with the losers' share raised by ``amount`` (policy node
+    ``compensation``), beside the factual one; ``out_of_domain`` is the share of draws where
+    α_R − amount falls below max(1 − λ, α_E), for which the model keeps the factual α_R (and
+    counts a solver failure) instead of leaving the domain."""
+    if not np.isfinite(amount) or amount < 0:
+        raise SpecError(f"amount: expected a finite raise of the losers' share >= 0 (got {amount})")
+    n = len(model.congresses)
+    ds = model.counterfactual(compensation=np.full(n, float(amount)),
+                              return_sites=["p_exit_H", "alpha_R"])  # fmt: skip
+    cf, fa = _flat(ds, "p_exit_H"), _flat(ds, "p_exit_H_factual")
+    p = posterior_arrays(model, ["alpha_R", "lam", "alpha_E"])
+    lower = es.alpha_R_lower_bound(p["lam"], p["alpha_E"])[:, None]
+    table = interval_frame(cf, model.congresses)
+    table.insert(0, "p_exit_H_factual", fa.mean(0))
+    table["prob_H_exits_factual"] = (fa > 0.5).mean(0)
+    table["prob_H_exits"] = (cf > 0.5).mean(0)
+    table["out_of_domain"] = (np.asarray(p["alpha_R"]) - amount <= lower).mean(0)
+    table.attrs["amount"] = float(amount)
+    return table
+
+
+def counterfactual_tables(
+    model, policy: str, amount: float | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """(title, table) pairs of one policy of :data:`POLICIES` over the posterior of ``model``.
+
+    ``hold-inequality``: :func:`hold_inequality` (``amount`` must be None). ``compensation``:
+    :func:`fixed_compensation` at ``amount``, or with ``amount`` None :func:`minimal_compensation`
+    and the first Congress in which a positive raise is needed in most draws.
+
+    Raises:
+        SpecError: unknown ``policy``, or an ``amount`` the policy does not take.
+    """
+    if policy not in POLICIES:
+        raise SpecError(f"policy: unknown policy {policy!r} (known: {', '.join(POLICIES)})")
+    if policy == "hold-inequality":
+        if amount is not None:
+            raise SpecError("amount: the hold-inequality policy takes no amount")
+        _, table = hold_inequality(model)
+        first = table.attrs["first_exit_congress"]
+        when = "never" if first is None else f"from Congress {first}"
+        return [(f"Inequality held at the first Congress (H exits in most draws: {when})", table)]
+    if amount is not None:
+        return [(f"Losers' share raised by {amount:g}", fixed_compensation(model, float(amount)))]
+    _, table = minimal_compensation(model)
+    needed = table.index[table["share_positive"] > 0.5]
+    when = "never" if len(needed) == 0 else f"from Congress {int(needed[0])}"
+    title = f"Smallest raise of the losers' share keeping H in (needed in most draws: {when})"
+    return [(title, table)]
 
 
 # --- realignment map ---------------------------------------------------------------------------

@@ -65,9 +65,25 @@ def alpha_R_lower_bound(lam: Array, alpha_E: Array) -> Array:
     return jnp.maximum(1.0 - lam, alpha_E)
 
 
-def alpha_R_from_logit(z: Array, lam: Array, alpha_E: Array) -> Array:
-    """α_R = lo + (1 − lo) σ(z), lo = max(1 − λ, α_E): inside (lo, 1) for every real z."""
-    lo = alpha_R_lower_bound(lam, alpha_E)
+#: Width (in shares) of the smooth maximum in :func:`alpha_R_floor`.
+FLOOR_SMOOTHING = 0.01
+
+
+def alpha_R_floor(lam: Array, alpha_E: Array, width: float = FLOOR_SMOOTHING) -> Array:
+    """Smooth upper bound of max(1 − λ, α_E): w·log(exp((1 − λ)/w) + exp(α_E/w)).
+
+    It lies in [max, max + w·log 2], so α_R built on it stays in the domain, and unlike the
+    hard max it has a continuous gradient. The real-data posterior puts half its mass on each
+    side of 1 − λ = α_E; the kink of the hard max there forced tiny leapfrog steps.
+    """
+    return width * jnp.logaddexp((1.0 - lam) / width, alpha_E / width)
+
+
+def alpha_R_from_logit(z: Array, lam: Array, alpha_E: Array, width: float = 0.0) -> Array:
+    """α_R = lo + (1 − lo) σ(z) with lo = max(1 − λ, α_E) (``width`` 0) or its smooth upper
+    bound :func:`alpha_R_floor` (``width`` > 0): inside the domain (max(1 − λ, α_E), 1) for
+    every real z."""
+    lo = alpha_R_lower_bound(lam, alpha_E) if width <= 0 else alpha_R_floor(lam, alpha_E, width)
     return lo + (1.0 - lo) * jax.nn.sigmoid(z)
 
 

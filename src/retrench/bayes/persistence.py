@@ -22,8 +22,8 @@ from typing import Any
 import jax
 import pandas as pd
 
-from retrench.errors import DataError, SpecError
 from retrench.bayes import inference_data as idio
+from retrench.errors import DataError, SpecError
 
 PACKAGES = ("retrench", "jax", "jaxlib", "numpyro", "arviz", "xarray", "pandas", "optimistix")
 

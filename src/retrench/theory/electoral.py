@@ -127,7 +127,7 @@ def _proposal_point(lam, alpha, x, b, psi) -> ProposalResult:
         for v, s in zip((lam, alpha, x, b, psi), (0.5, 0.7, 0, 1, 1), strict=True)
     ]
     root = prim.solve_proposal_logit(*safe)
-    theta = jnp.where(ok, jax.nn.sigmoid(root.value), jnp.nan)
+    theta = jnp.where(ok, prim.shares(root.value)[0], jnp.nan)
     return ProposalResult(theta=theta, in_domain=ok, converged=root.converged)
 
 
@@ -139,7 +139,7 @@ def solve_proposal(
     Args:
         lam: λ ∈ (0, 1). alpha: α_a ∈ [0, 1]. x: x_d ≥ 0. b: b > 0. psi: Ψ > 0.
 
-    The unique root in (0, 1) is found by bisection on logit θ; gradients are implicit.
+    The unique root in (0, 1) is found by safeguarded Newton on logit θ; gradients are implicit.
     """
     proposal_domain(*(jnp.asarray(v) for v in (lam, alpha, x, b, psi)))  # raises if eager
     result = map_pointwise(_proposal_point, lam, alpha, x, b, psi)
@@ -168,12 +168,19 @@ def proposal(
 
 
 def _four_proposal_logits(p: ElectoralParams) -> tuple[RootResult, ...]:
-    alphas = jnp.stack([p.alpha_R, p.alpha_E, p.alpha_R, p.alpha_E])
-    biases = jnp.stack([0.0 * p.x_H, 0.0 * p.x_H, p.x_H, p.x_H])
-    roots = jax.vmap(prim.solve_proposal_logit, in_axes=(None, 0, 0, None, None))(
-        p.lam, alphas, biases, p.b, p.psi
+    """Roots for (L, R), (L, E), (H, R), (H, E): four separate solves, not a vmap over a stack
+    (a stacked axis of 4 becomes the minor dimension under the caller's vmap, which XLA's CPU
+    backend vectorizes poorly)."""
+    zero = 0.0 * p.x_H
+    return tuple(
+        prim.solve_proposal_logit(p.lam, alpha, x, p.b, p.psi)
+        for alpha, x in (
+            (p.alpha_R, zero),
+            (p.alpha_E, zero),
+            (p.alpha_R, p.x_H),
+            (p.alpha_E, p.x_H),
+        )
     )
-    return tuple(jax.tree_util.tree_map(lambda leaf, i=i: leaf[i], roots) for i in range(4))
 
 
 def _equilibrium_point(*leaves: Array) -> ElectoralEquilibrium:
@@ -186,16 +193,8 @@ def _equilibrium_point(*leaves: Array) -> ElectoralEquilibrium:
     common = (p.lam, p.alpha_R, p.alpha_E)
     phi_l = prim.exit_advantage(log_gamma, *common, 0.0, p.b, p.psi, u_lr, u_le)
     phi_h = prim.exit_advantage(log_gamma, *common, p.x_H, p.b, p.psi, u_hr, u_he)
-    thresholds = jax.vmap(
-        prim.solve_log_threshold, in_axes=(None, None, None, 0, None, None, 0, 0)
-    )(
-        *common,
-        jnp.stack([0.0 * p.x_H, p.x_H]),
-        p.b,
-        p.psi,
-        jnp.stack([u_lr, u_hr]),
-        jnp.stack([u_le, u_he]),
-    )
+    thr_l = prim.solve_log_threshold(*common, 0.0 * p.x_H, p.b, p.psi, u_lr, u_le)
+    thr_h = prim.solve_log_threshold(*common, p.x_H, p.b, p.psi, u_hr, u_he)
     exit_l, exit_h = phi_l <= 0.0, phi_h <= 0.0
     d_w, d_l = prim.log_income_gaps(
         jnp.where(exit_l, 0.0, log_gamma),
@@ -205,12 +204,12 @@ def _equilibrium_point(*leaves: Array) -> ElectoralEquilibrium:
     )
     pi_l = prim.win_probability(d_w, d_l, p.lam, p.b)
     converged = r_lr.converged & r_le.converged & r_hr.converged & r_he.converged
-    converged = converged & jnp.all(thresholds.converged)
+    converged = converged & thr_l.converged & thr_h.converged
     values = ElectoralEquilibrium(
-        theta_LR=jax.nn.sigmoid(u_lr),
-        theta_LE=jax.nn.sigmoid(u_le),
-        theta_HR=jax.nn.sigmoid(u_hr),
-        theta_HE=jax.nn.sigmoid(u_he),
+        theta_LR=prim.shares(u_lr)[0],
+        theta_LE=prim.shares(u_le)[0],
+        theta_HR=prim.shares(u_hr)[0],
+        theta_HE=prim.shares(u_he)[0],
         phi_L=phi_l,
         phi_H=phi_h,
         exit_L=exit_l,
@@ -220,8 +219,8 @@ def _equilibrium_point(*leaves: Array) -> ElectoralEquilibrium:
         pi_L=pi_l,
         in_domain=ok,
         converged=converged,
-        log_gamma_L=thresholds.value[0],
-        log_gamma_H=thresholds.value[1],
+        log_gamma_L=thr_l.value,
+        log_gamma_H=thr_h.value,
         pi_is_probability=(pi_l >= 0.0) & (pi_l <= 1.0),
     )
     masked = nan_where_invalid(values, ok)
@@ -279,9 +278,9 @@ def _threshold_point(leader: Leader, *leaves: Array) -> ThresholdResult:
 def solve_exit_threshold(p: ElectoralParams, leader: Leader) -> ThresholdResult:
     """γ_d (and log γ_d): the root of Φ_d in γ (Proposition 2), with flags.
 
-    ``p.gamma`` is ignored. The root is found by bisection in log γ with implicit gradients;
-    γ_d may exceed the float range for extreme bΨ (then ``gamma`` is inf but ``log_gamma`` is
-    finite). Leader d exits iff γ ≤ γ_d; γ_L ≤ γ_H always (Proposition 2).
+    ``p.gamma`` is ignored. The root is found by safeguarded Newton in log γ with implicit
+    gradients; γ_d may exceed the float range for extreme bΨ (then ``gamma`` is inf but
+    ``log_gamma`` is finite). Leader d exits iff γ ≤ γ_d; γ_L ≤ γ_H always (Proposition 2).
     """
     _check_leader(leader)
     params_domain(as_arrays(p), need_gamma=False)  # raises if eager

@@ -142,12 +142,26 @@ def nan_where_invalid(tree, flag: Array):
 # ----------------------------------------------------------------------------------------
 
 
+#: Points per vectorized chunk in :func:`map_pointwise`. Batches larger than this are solved
+#: chunk by chunk (``jax.lax.map`` with ``batch_size``, each chunk vmapped) so that the solver's
+#: intermediate arrays stay in the CPU cache and a root find's loop runs only as long as the
+#: slowest point of its own chunk needs (measured in ``benchmarks/bench_theory.py``).
+CHUNK_SIZE = 4096
+
+
 def map_pointwise(fn: Callable, *args: Array):
-    """Apply the scalar function ``fn`` elementwise over broadcast ``args`` via ``jax.vmap``."""
+    """Apply the scalar function ``fn`` elementwise over broadcast ``args``.
+
+    Vectorized with ``jax.vmap``, in chunks of :data:`CHUNK_SIZE` points when the batch is
+    larger (same values; less memory traffic).
+    """
     arrays = [jnp.asarray(a, dtype=jnp.result_type(float)) for a in args]
     shape = jnp.broadcast_shapes(*(a.shape for a in arrays))
     if shape == ():
         return fn(*arrays)
-    flat = [jnp.broadcast_to(a, shape).reshape(-1) for a in arrays]
-    out = jax.vmap(fn)(*flat)
+    flat = tuple(jnp.broadcast_to(a, shape).reshape(-1) for a in arrays)
+    if flat[0].shape[0] <= CHUNK_SIZE:
+        out = jax.vmap(fn)(*flat)
+    else:
+        out = jax.lax.map(lambda point: fn(*point), flat, batch_size=CHUNK_SIZE)
     return jax.tree_util.tree_map(lambda leaf: leaf.reshape(shape + leaf.shape[1:]), out)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from retrench.theory._roots import RootResult, find_scalar_root
+from retrench.theory._roots import RootResult, find_scalar_root_newton
 
 Array = jax.Array
 
@@ -49,25 +49,53 @@ def proposal_foc_residual(
 def _scaled_foc_in_logit(u: Array, args: tuple) -> Array:
     """θ(1−θ) × the Proposition 1 residual at θ = σ(u), divided by a scale (sign-preserving).
 
-    Multiplying by θ(1−θ) removes the poles at 0 and 1; 1 − θ is computed as σ(−u) so that
-    proposals within 1e-16 of 1 keep full precision. The scale 1 + bΨ + |x + α| keeps the
-    slope O(1), so bisection's absolute tolerance on the residual is attainable.
+    Multiplying by θ(1−θ) removes the poles at 0 and 1; 1 − θ is computed as σ(−u)
+    (:func:`shares`) so that proposals within 1e-16 of 1 keep full precision. The scale
+    1 + bΨ + |x + α| keeps the slope O(1), so the absolute tolerance on the residual is
+    attainable.
     """
     lam, alpha, x, b, psi = args
-    theta = jax.nn.sigmoid(u)
-    one_minus = jax.nn.sigmoid(-u)
+    theta, one_minus = shares(u)
     b_psi = b * psi
     value = b_psi * (lam - one_minus) - (x + alpha - theta) * theta * one_minus
     return value / (1.0 + b_psi + jnp.abs(x + alpha))
 
 
-def solve_proposal_logit(lam: Array, alpha: Array, x: Array, b: Array, psi: Array) -> RootResult:
-    """logit(θ*_da) by bisection on a fixed bracket, with implicit gradients (Proposition 1).
+def proposal_logit_guess(lam: Array, alpha: Array, x: Array, b: Array, psi: Array) -> Array:
+    """logit of the root in (0, 1) of Proposition 1's cubic, by the trigonometric formula.
 
+    The monic cubic θ³ − (1 + s)θ² − (bΨ − s)θ + bΨ(1 − λ), s = x + α, is positive at 0,
+    negative at 1 (value −bΨλ) and tends to ±∞ at ±∞, so it has three real roots, one in each of
+    (−∞, 0), (0, 1) and (1, ∞); θ* is the middle one, k = 1 in Viète's formula
+    t_k = 2√(−p/3) cos(⅓ arccos(3q/(2p) √(−3/p)) − 2πk/3) for the depressed cubic t³ + pt + q.
+    Rounding (cancellation when bΨ is large, θ* within 1e-16 of 0 or 1) makes it a starting
+    point, not the answer: the Newton solve polishes it. Returned clipped to the bracket.
+    """
+    s = x + alpha
+    b_psi = b * psi
+    a2, a1, a0 = -(1.0 + s), -(b_psi - s), b_psi * (1.0 - lam)
+    p = a1 - a2 * a2 / 3.0
+    q = 2.0 * a2**3 / 27.0 - a2 * a1 / 3.0 + a0
+    neg_p = jnp.maximum(-p, 1e-300)
+    cos_arg = jnp.clip(-1.5 * q / neg_p * jnp.sqrt(3.0 / neg_p), -1.0, 1.0)
+    t_mid = 2.0 * jnp.sqrt(neg_p / 3.0) * jnp.cos(jnp.arccos(cos_arg) / 3.0 - 2.0 * jnp.pi / 3.0)
+    theta = jnp.clip(t_mid - a2 / 3.0, 1e-300, 1.0 - 2.0**-53)
+    u = jnp.log(theta / (1.0 - theta))  # one logarithm: a starting point needs no more
+    lower, upper = PROPOSAL_LOGIT_BRACKET
+    return jnp.clip(jnp.where(jnp.isfinite(u), u, 0.0), lower, upper)
+
+
+def solve_proposal_logit(lam: Array, alpha: Array, x: Array, b: Array, psi: Array) -> RootResult:
+    """logit(θ*_da) by safeguarded Newton on a fixed bracket, with implicit gradients (Prop. 1).
+
+    Starts from the cubic's closed-form root (:func:`proposal_logit_guess`), so one or two
+    Newton steps reach double precision; bisection takes over only if Newton leaves the bracket.
     Scalar inputs; no domain check (callers validate). ``value`` is u* = log(θ*/(1 − θ*)).
     """
     lower, upper = PROPOSAL_LOGIT_BRACKET
-    return find_scalar_root(_scaled_foc_in_logit, lower, upper, (lam, alpha, x, b, psi))
+    args = (lam, alpha, x, b, psi)
+    guess = proposal_logit_guess(*jax.lax.stop_gradient(args))
+    return find_scalar_root_newton(_scaled_foc_in_logit, lower, upper, args, x0=guess)
 
 
 def proposal_cubic_coefficients(
@@ -77,15 +105,52 @@ def proposal_cubic_coefficients(
 
     Multiplying the first-order condition by θ(1−θ) gives
     −θ³ + (1 + x + α)θ² + (bΨ − x − α)θ − bΨ(1 − λ) = 0, whose unique root in (0, 1) is θ*.
-    Used by tests as a closed-form oracle (``numpy.roots``), not by the solver.
+    Used by tests as a closed-form oracle (``numpy.roots``); the solver's starting point
+    (:func:`proposal_logit_guess`) solves the same cubic by Viète's formula.
     """
     b_psi = b * psi
     return (-1.0, 1.0 + x + alpha, b_psi - x - alpha, -b_psi * (1.0 - lam))
 
 
+@jax.custom_jvp
+def shares(u: Array) -> tuple[Array, Array]:
+    """(θ, 1 − θ) at θ = σ(u), each accurate in its own tail, from one exponential.
+
+    With e = exp(−|u|): the larger share is 1/(1 + e), the smaller e/(1 + e). Same values as
+    ``(jax.nn.sigmoid(u), jax.nn.sigmoid(-u))`` to rounding at half the cost (the equilibrium
+    evaluates these shares dozens of times per point); derivative θ(1 − θ) supplied exactly.
+    """
+    e = jnp.exp(-jnp.abs(u))
+    large = 1.0 / (1.0 + e)
+    small = e * large
+    positive = u >= 0
+    return jnp.where(positive, large, small), jnp.where(positive, small, large)
+
+
+@shares.defjvp
+def _shares_jvp(primals, tangents):
+    (u,), (du,) = primals, tangents
+    theta, one_minus = shares(u)
+    slope = theta * one_minus * du
+    return (theta, one_minus), (slope, -slope)
+
+
+@jax.custom_jvp
 def log_shares(u: Array) -> tuple[Array, Array]:
-    """(log θ, log(1 − θ)) at θ = σ(u), accurate near both ends."""
-    return jax.nn.log_sigmoid(u), jax.nn.log_sigmoid(-u)
+    """(log θ, log(1 − θ)) at θ = σ(u), accurate near both ends.
+
+    log θ = −log(1 + e^{−|u|}) − max(−u, 0) and log(1 − θ) = −log(1 + e^{−|u|}) − max(u, 0):
+    one exponential and one log1p for both (``jax.nn.log_sigmoid`` twice takes two of each).
+    """
+    common = jnp.log1p(jnp.exp(-jnp.abs(u)))
+    return -common - jnp.maximum(-u, 0.0), -common - jnp.maximum(u, 0.0)
+
+
+@log_shares.defjvp
+def _log_shares_jvp(primals, tangents):
+    (u,), (du,) = primals, tangents
+    theta, one_minus = shares(u)
+    return log_shares(u), (one_minus * du, -theta * du)
 
 
 def log_income_gaps(
@@ -127,7 +192,7 @@ def exit_advantage_parts(
     Q_d = ½(2x_d + α_E + α_R − θ_dE − θ_dR)(α_E − α_R − θ_dE + θ_dR) (ideological costs) and
     K_d = (1 − λ) log(θ_dR/θ_dE) + λ log((1 − θ_dR)/(1 − θ_dE)) (proof of Proposition 2).
     """
-    theta_R, theta_E = jax.nn.sigmoid(u_R), jax.nn.sigmoid(u_E)
+    theta_R, theta_E = shares(u_R)[0], shares(u_E)[0]
     quad = (
         0.5
         * (2.0 * x + alpha_E + alpha_R - theta_E - theta_R)
@@ -176,14 +241,17 @@ def solve_log_threshold(
     u_R: Array,
     u_E: Array,
 ) -> RootResult:
-    """log γ_d, the root of Φ_d in log γ (Proposition 2), by bisection with implicit gradients.
+    """log γ_d, the root of Φ_d in log γ (Proposition 2), by Newton with implicit gradients.
 
     The bracket ±(|Q_d|/(bΨ) + |K_d| + 1) bounds the root because Φ_d/(bΨ) has slope one in
-    log γ. The closed form log γ_d = −Q_d/(bΨ) − K_d is the tests' oracle.
+    log γ. Newton on an affine function is exact in one step, so the closed form
+    log γ_d = −Q_d/(bΨ) − K_d serves as the starting point and the solve verifies it in one
+    iteration (the root find is kept for its implicit gradients and convergence flag).
     """
     quad, logs = exit_advantage_parts(lam, alpha_R, alpha_E, x, u_R, u_E)
     b_psi = b * psi
     half_width = jax.lax.stop_gradient(jnp.abs(quad) / b_psi + jnp.abs(logs) + 1.0)
-    return find_scalar_root(
-        _scaled_advantage_in_log_gamma, -half_width, half_width, (quad, logs, b_psi)
+    guess = jax.lax.stop_gradient(-quad / b_psi - logs)
+    return find_scalar_root_newton(
+        _scaled_advantage_in_log_gamma, -half_width, half_width, (quad, logs, b_psi), x0=guess
     )
