@@ -145,23 +145,30 @@ def nan_where_invalid(tree, flag: Array):
 #: Points per vectorized chunk in :func:`map_pointwise`. Batches larger than this are solved
 #: chunk by chunk (``jax.lax.map`` with ``batch_size``, each chunk vmapped) so that the solver's
 #: intermediate arrays stay in the CPU cache and a root find's loop runs only as long as the
-#: slowest point of its own chunk needs (measured in ``benchmarks/bench_theory.py``).
+#: slowest point of its own chunk needs (measured in ``benchmarks/bench_theory.py``). On a GPU
+#: the whole batch is one vmap: chunks would serialise the work (measured on an H100: 23 M vs
+#: 322 M equilibria/s at 1e6 points, benchmarks/RESULTS.md, "GPU runs").
 CHUNK_SIZE = 4096
+
+
+def _chunked(n_points: int) -> bool:
+    """Whether a batch of ``n_points`` is solved in chunks (on CPU backends, above CHUNK_SIZE)."""
+    return n_points > CHUNK_SIZE and jax.default_backend() == "cpu"
 
 
 def map_pointwise(fn: Callable, *args: Array):
     """Apply the scalar function ``fn`` elementwise over broadcast ``args``.
 
-    Vectorized with ``jax.vmap``, in chunks of :data:`CHUNK_SIZE` points when the batch is
-    larger (same values; less memory traffic).
+    Vectorized with ``jax.vmap``, on a CPU in chunks of :data:`CHUNK_SIZE` points when the
+    batch is larger (same values; less memory traffic).
     """
     arrays = [jnp.asarray(a, dtype=jnp.result_type(float)) for a in args]
     shape = jnp.broadcast_shapes(*(a.shape for a in arrays))
     if shape == ():
         return fn(*arrays)
     flat = tuple(jnp.broadcast_to(a, shape).reshape(-1) for a in arrays)
-    if flat[0].shape[0] <= CHUNK_SIZE:
-        out = jax.vmap(fn)(*flat)
-    else:
+    if _chunked(flat[0].shape[0]):
         out = jax.lax.map(lambda point: fn(*point), flat, batch_size=CHUNK_SIZE)
+    else:
+        out = jax.vmap(fn)(*flat)
     return jax.tree_util.tree_map(lambda leaf: leaf.reshape(shape + leaf.shape[1:]), out)
