@@ -7,8 +7,10 @@
 * :func:`pareto_efficient_tariffs` — maximiser of λ G + G* (section 4's frontier parameterisation).
 * :func:`power_shift` — dτ/dλ at the rules-based point (section 4, Remark 2).
 
-All solvers are Newton root finds (:func:`retrench.theory._roots.find_root`) with implicit
-differentiation, vectorised over any broadcast shape of the weights and market parameters.
+All solvers are 2×2 Newton root finds (:func:`retrench.theory._roots.find_root_newton_2d`:
+Jacobian by one ``jacfwd`` of the analytic first-order conditions, Cramer's rule, implicit
+differentiation through ``jax.lax.custom_root``), vectorised over any broadcast shape of the
+weights and market parameters.
 Results are :class:`TariffSolution` / :class:`PowerShift` pytrees that unpack as the pair of
 tariffs (``tau_x, tau_y_star = nash_tariffs(w)``) and carry ``converged`` and ``in_domain``
 flags. Eager calls raise :class:`~retrench.errors.DomainError` (weights that make the objective
@@ -26,7 +28,7 @@ import jax
 import jax.numpy as jnp
 
 from retrench.theory._domain import check_domain
-from retrench.theory._roots import RootResult, find_root, raise_if_not_converged
+from retrench.theory._roots import RootResult, find_root_newton_2d, raise_if_not_converged
 from retrench.theory.tariffs_market import (
     DEFAULT_MARKET,
     MarketParams,
@@ -131,7 +133,9 @@ def _weighted_foc(tau: Array, args: tuple) -> Array:
 
 
 def _negative_definite(h: Array) -> Array:
-    return (jnp.trace(h) < 0) & (jnp.linalg.det(h) > 0)
+    """A symmetric 2×2 matrix is negative definite iff trace < 0 and determinant > 0."""
+    det = h[..., 0, 0] * h[..., 1, 1] - h[..., 0, 1] * h[..., 1, 0]
+    return (h[..., 0, 0] + h[..., 1, 1] < 0) & (det > 0)
 
 
 def _home_weight_at(tau: Array, w: TariffWeights, market: MarketParams) -> Array:
@@ -203,26 +207,26 @@ def _weight_values(w: TariffWeights) -> dict:
 
 
 def _nash_point(w1: TariffWeights, m1: MarketParams):
-    res = find_root(_nash_foc, jnp.zeros(2), (w1, m1))
+    res = find_root_newton_2d(_nash_foc, jnp.zeros(2), (w1, m1))
     hess = _hessians(res.value, w1, m1)
     return res, hess[0, 0, 0], hess[1, 1, 1]
 
 
 def _reciprocal_point(w1: TariffWeights, m1: MarketParams, definition: str):
-    res = find_root(_reciprocal_foc, jnp.zeros(2), (w1, m1, definition))
+    res = find_root_newton_2d(_reciprocal_foc, jnp.zeros(2), (w1, m1, definition))
     lam = _home_weight_at(res.value, w1, m1)
     hess = _hessians(res.value, w1, m1)
     return res, lam, _negative_definite(lam * hess[0] + hess[1])
 
 
 def _weighted_point(w1: TariffWeights, lam: Array, m1: MarketParams):
-    res = find_root(_weighted_foc, jnp.zeros(2), (w1, m1, lam))
+    res = find_root_newton_2d(_weighted_foc, jnp.zeros(2), (w1, m1, lam))
     hess = _hessians(res.value, w1, m1)
     return res, _negative_definite(lam * hess[0] + hess[1])
 
 
 def _shift_point(w1: TariffWeights, m1: MarketParams, definition: str):
-    res = find_root(_reciprocal_foc, jnp.zeros(2), (w1, m1, definition))
+    res = find_root_newton_2d(_reciprocal_foc, jnp.zeros(2), (w1, m1, definition))
     tau = res.value
     grads = _gradients(tau, w1, m1)
     lam = _home_weight_at(tau, w1, m1)
