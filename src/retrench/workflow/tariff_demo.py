@@ -72,7 +72,7 @@ def recovery_table(idata, truth, countries: np.ndarray) -> pd.DataFrame:
 
 
 def run_tariff_demo(
-    out: str | os.PathLike[str] = "retrench_demo/tariffs", console: Console | None = None
+    out: str | os.PathLike[str] = "retrench-output/demo/tariffs", console: Console | None = None
 ) -> dict:
     """Fit the embedded synthetic tariff panel and print recovery and counterfactuals.
 
