@@ -123,20 +123,13 @@ NOTES: dict[str, str] = {
         "machine's CPU (there the library no longer chunks: chunks serialise work on a GPU)."
     ),
     "sampling": (
-        "On the same simulated panel, 4 chains × (500 + 500), retrench's model with parallel "
-        "chains (4 host devices on 2 cores) reached 1.02× PyMC's bulk ESS/s and 0.94× its tail "
-        "ESS/s: a tie within the noise of this shared machine (load average ≈ 10 on 2 cores "
-        "during the run), so the tail half of the target is formally missed. NumPyro samples "
-        "faster per iteration (32 s vs 44 s) but its minimum ESS per draw is lower (471 vs 633 "
-        "bulk): the slowest parameter mixes worse after NumPyro's windowed adaptation than "
-        "after PyMC's. What would close it: a dense mass matrix for the 6 hyper-parameters "
-        "(`dense_mass=[(...)]`), longer warm-up, or the non-centred/centred choice per block "
-        "tuned on this panel; on a machine with ≥ 4 free cores parallel chains would also stop "
-        "competing with each other. Vectorized chains are 2.4× slower here (every chain waits "
-        'for the longest tree). PyMC\'s `nuts_sampler="numpyro"` could not run this '
-        "likelihood: PyTensor's JAX backend has no `erfcx` (used by `pm.Censored`'s normal "
-        "log-CDF) without tfp-nightly, and the `erfc` rewrite did not reproduce the log density "
-        "(NaN), so that row is missing."
+        "Quiet rerun (load 1.2 on 2 cores), same simulated panel, 4 chains x (500 + 500): "
+        "retrench's NumPyro model with parallel chains reaches 1.47x PyMC's default sampler in "
+        "bulk and tail ESS/s (11.5 s vs 26.7 s sampling; min ESS per draw still lower, 477 vs "
+        "756). An earlier run under load 10 gave 1.02x / 0.94x: the ratio depends on free "
+        "cores. Vectorized chains are 0.76x (every chain waits for the longest tree). PyMC's "
+        '`nuts_sampler="numpyro"` cannot run this likelihood: PyTensor\'s JAX backend has no '
+        "`erfcx` (used by `pm.Censored`'s normal log-CDF), so that row is missing."
     ),
     "startup": (
         "The persistent cache stores XLA executables only. For the tariff fit (NUTS kernel, "
