@@ -2,10 +2,11 @@ r"""Structural block of the electoral design: Melnick (2025, seed 001) per Congr
 
 Pure JAX functions that map the structural parameters of one Congress to what the likelihood
 needs. They call the theory layer's building blocks
-(:mod:`retrench.theory.electoral_primitives`): proposals θ*_da solve Proposition 1 by bisection
-with implicit gradients, Φ_d(γ) is Proposition 2's exit advantage and the thresholds γ_d its root.
-Parameters are in the domain by construction (see :func:`alpha_R_from_logit`), so no domain check
-is needed inside the log density; root-find failures are returned as flags.
+(:mod:`retrench.theory.electoral_primitives`): proposals θ*_da solve Proposition 1 (closed-form
+start, Newton, implicit gradients), Φ_d(γ) is Proposition 2's exit advantage and the
+thresholds γ_d its root. Parameters are in the domain by construction (see
+:func:`alpha_R_from_logit`), so no domain check is needed inside the log density; root-find
+failures are returned as flags.
 
 Quantal response (the smooth version of Proposition 2 used for estimation): leader d proposes
 exit with probability P(exit_d) = σ(−Φ_d(γ)/τ), τ > 0 the noise scale (in units of Φ, i.e. of a
@@ -87,58 +88,27 @@ def alpha_R_from_logit(z: Array, lam: Array, alpha_E: Array, width: float = 0.0)
     return lo + (1.0 - lo) * jax.nn.sigmoid(z)
 
 
-#: Bracket of the proposal root find in logit θ (as in the theory layer) and bisection steps:
-#: 120 / 2**70 < 1e-19, below double precision of any root inside the bracket.
-PROPOSAL_LOGIT_BRACKET = prim.PROPOSAL_LOGIT_BRACKET
-BISECTION_STEPS = 70
-
-
-def scaled_proposal_residual(u: Array, lam, alpha, x, b_psi) -> Array:
-    """θ(1 − θ) × Proposition 1's residual at θ = σ(u): bΨ(λ − (1 − θ)) − (x + α − θ)θ(1 − θ).
-
-    Same sign as :func:`prim.proposal_foc_residual` (strictly increasing in θ), without poles.
-    """
-    theta, one_minus = jax.nn.sigmoid(u), jax.nn.sigmoid(-u)
-    return b_psi * (lam - one_minus) - (x + alpha - theta) * theta * one_minus
-
-
-def _bisect_increasing(fn, lower: float, upper: float, shape) -> Array:
-    lo = jnp.full(shape, lower)
-    hi = jnp.full(shape, upper)
-
-    def step(_, bounds):
-        lo, hi = bounds
-        mid = 0.5 * (lo + hi)
-        positive = fn(mid) > 0.0
-        return jnp.where(positive, lo, mid), jnp.where(positive, mid, hi)
-
-    lo, hi = jax.lax.fori_loop(0, BISECTION_STEPS, step, (lo, hi))
-    return 0.5 * (lo + hi)
-
-
 def proposal_logits(lam: Array, alpha: Array, x: Array, b_psi: Array) -> tuple[Array, Array]:
     """logit θ*_da for arrays of (α, x) at common (λ, bΨ) (Proposition 1), and success flags.
 
-    Elementwise bisection on a fixed bracket inside ``jax.lax.custom_root``: gradients come from
-    the implicit function theorem (the Jacobian is diagonal, so the tangent solve is a division).
-    Batched natively rather than through ``vmap`` of a while loop, which compiled ~10× slower.
+    The theory layer's solve (:func:`prim.solve_proposal_logit`: the cubic's closed-form root
+    polished by safeguarded Newton, gradients by the implicit function theorem), mapped over the
+    flattened, broadcast (λ, α, x, bΨ); the result has their broadcast shape. Under ``vmap`` the
+    Newton loop runs until the slowest element has converged: one or two steps from the closed
+    form.
     """
-    alpha, x = jnp.broadcast_arrays(jnp.asarray(alpha, float), jnp.asarray(x, float))
+    lam, alpha, x, b_psi = jnp.broadcast_arrays(
+        *(jnp.asarray(v, float) for v in (lam, alpha, x, b_psi))
+    )
+    shape = alpha.shape
+    one = jnp.ones((), alpha.dtype)
 
-    def residual(u):
-        return scaled_proposal_residual(u, lam, alpha, x, b_psi)
+    def solve(lam_i, alpha_i, x_i, b_psi_i):
+        return prim.solve_proposal_logit(lam_i, alpha_i, x_i, b_psi_i, one)
 
-    def solve(fn, u0):
-        return _bisect_increasing(fn, *PROPOSAL_LOGIT_BRACKET, u0.shape)
-
-    def tangent_solve(linear_fn, y):
-        return y / linear_fn(jnp.ones_like(y))
-
-    u = jax.lax.custom_root(residual, jnp.zeros_like(alpha), solve, tangent_solve)
-    slope = 1.0 + b_psi + jnp.abs(x + alpha)
-    ok = jnp.isfinite(u) & (jnp.abs(residual(jax.lax.stop_gradient(u))) <= 1e-9 * slope)
-    inside = (u > PROPOSAL_LOGIT_BRACKET[0] + 1e-6) & (u < PROPOSAL_LOGIT_BRACKET[1] - 1e-6)
-    return u, ok & inside
+    flat = (v.reshape(-1) for v in (lam, alpha, x, b_psi))
+    result = jax.vmap(solve)(*flat)
+    return result.value.reshape(shape), result.converged.reshape(shape)
 
 
 def all_proposal_logits(
@@ -157,7 +127,7 @@ def log_threshold(lam, alpha_R, alpha_E, x, b, psi, u_R, u_E) -> Array:
     """log γ_d = −Q_d/(bΨ) − K_d: exact, because Φ_d is affine in log γ with slope bΨ.
 
     (Proof of Proposition 2; :func:`prim.exit_advantage_parts` gives Q_d and K_d. The theory
-    layer finds the same root by bisection, :func:`prim.solve_log_threshold`, and tests the two
+    layer finds the same root by Newton, :func:`prim.solve_log_threshold`, and tests the two
     against each other.)
     """
     quad, logs = prim.exit_advantage_parts(lam, alpha_R, alpha_E, x, u_R, u_E)
