@@ -1,4 +1,4 @@
-"""CLI of the estimation workflow: ``fit``, ``check``, ``simulate``, ``report``, ``calibrate``.
+"""CLI of the estimation workflow: ``fit``, ``check``, ``simulate``, ``report``, ``compare``.
 
 Every estimation design registered in :mod:`retrench.workflow.registry` (tariffs, electoral, gvc)
 gets the same commands: ``fit MODEL`` writes a results folder; ``check``, ``simulate`` and
@@ -248,6 +248,34 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
         model = load_results(out)
         path = write_report(model, out)
     console.print(f"report written to {path}")
+
+
+@app.command("compare")
+@user_errors
+def compare(
+    outs: Annotated[list[Path], typer.Argument(help="two or more results folders of one model")],
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="observed site to compare (repeatable)")
+    ] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="also write the tables here")] = None,
+) -> None:
+    """Compare fits of the same data by PSIS-LOO (elpd, difference and its SE, Pareto k)."""
+    from retrench.workflow.compare import PARETO_K_LIMIT, compare_fits
+    from retrench.workflow.render import frame_table
+
+    result = compare_fits(outs, site or None)
+    for name, table in result.tables.items():
+        console.print(frame_table(table, f"{result.model}: PSIS-LOO of {name} (best first)"))
+        unreliable = table.index[table["max_pareto_k"] > PARETO_K_LIMIT].tolist()
+        if unreliable:
+            console.print(f"  Pareto k > {PARETO_K_LIMIT} in {', '.join(unreliable)}: "
+                          "that elpd is unreliable")  # fmt: skip
+    for name, reason in result.skipped.items():
+        console.print(f"  not compared: {name} ({reason})")
+    console.print("elpd_diff: to the best fit; dse: SE of that difference (pointwise); "
+                  "a difference of several dse is clear")  # fmt: skip
+    if csv is not None:
+        console.print(f"tables written to {result.write_csv(csv)}")
 
 
 def register(target: typer.Typer) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "InferenceData",
     "attrs_of",
     "build_inference_data",
+    "compare",
     "ess",
     "from_arrays",
     "group",
@@ -146,6 +147,19 @@ def loo(idata: az.InferenceData, var_name: str | None = None) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return az.loo(idata, pointwise=True, var_name=var_name)
+
+
+def compare(idatas: Mapping[str, az.InferenceData], var_name: str) -> Any:
+    """ArviZ's PSIS-LOO comparison of several fits on the observed site ``var_name``.
+
+    A DataFrame indexed by the names of ``idatas``, best first: ``elpd_loo``, ``p_loo``,
+    ``elpd_diff`` (to the best), ``se``, ``dse`` (SE of the pointwise difference), stacking
+    ``weight`` and ArviZ's ``warning`` flag (some Pareto k > 0.7). ArviZ's own warnings are
+    silenced (and its pandas deprecation notices); callers report them from ``warning``.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return az.compare(dict(idatas), ic="loo", var_name=var_name)
 
 
 def from_arrays(
