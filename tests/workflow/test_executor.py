@@ -286,3 +286,27 @@ def test_progress_run_prints_a_summary_with_the_failed_seed(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "1 computed, 0 already done, 1 failed" in err
     assert "task-00001 (seed 6, 2 attempts)" in err
+
+
+UNGUARDED_SCRIPT = """
+from retrench.workflow.executor import run_tasks
+summary = run_tasks("tests.workflow.test_executor:numpy_and_jax_task", [{{"n": 2, "offset": 0}}],
+                    {out!r}, executor="local", workers=1, progress=False, retries=0)
+print("FAILURES", [f.error for f in summary.failures])
+"""
+
+
+def test_a_script_without_a_main_guard_gets_the_reason_not_a_bare_crash(tmp_path):
+    """Spawned workers re-import the main script; unguarded, Python's worker says why it stopped
+    and the executor's failure message points to the guard."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT.format(out=str(tmp_path / "out")))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, timeout=300, check=False)  # fmt: skip
+    text = proc.stdout + proc.stderr
+    assert "bootstrapping phase" in text  # Python's own message, from the worker
+    assert 'lacks `if __name__ == "__main__":`' in proc.stdout

@@ -136,6 +136,13 @@ class _Deferred:
         self.arguments = arguments
 
 
+#: Added to the failure of a task whose worker died (Python prints the worker's reason).
+DIED_HINT = (
+    "if every task fails like this at once, the script that calls the executor probably lacks "
+    '`if __name__ == "__main__":`; the worker\'s own error is printed above'
+)
+
+
 class ProcessBackend:
     """A ``concurrent.futures`` process pool with the 'spawn' start method.
 
@@ -175,7 +182,7 @@ class ProcessBackend:
                 out.append((future, future.result()))
             except cf.BrokenExecutor as err:
                 self._pool = None
-                out.append((future, ("error", f"worker process died: {err!r}")))
+                out.append((future, ("error", f"worker process died: {err!r} ({DIED_HINT})")))
         return out
 
     def close(self, cancel: bool = False) -> None:
