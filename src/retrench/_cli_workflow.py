@@ -250,6 +250,10 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     console.print(f"report written to {path}")
 
 
+#: short column names of the compare tables (the CSV keeps ArviZ's names)
+COMPARE_COLUMNS = {"elpd_loo": "elpd", "elpd_diff": "diff", "max_pareto_k": "max k"}
+
+
 @app.command("compare")
 @user_errors
 def compare(
@@ -265,14 +269,15 @@ def compare(
 
     result = compare_fits(outs, site or None)
     for name, table in result.tables.items():
-        console.print(frame_table(table, f"{result.model}: PSIS-LOO of {name} (best first)"))
+        shown = table.drop(columns=["rank", "warning"]).rename(columns=COMPARE_COLUMNS)
+        console.print(frame_table(shown, f"{result.model}: PSIS-LOO of {name} (best first)"))
         unreliable = table.index[table["max_pareto_k"] > PARETO_K_LIMIT].tolist()
         if unreliable:
             console.print(f"  Pareto k > {PARETO_K_LIMIT} in {', '.join(unreliable)}: "
                           "that elpd is unreliable")  # fmt: skip
     for name, reason in result.skipped.items():
         console.print(f"  not compared: {name} ({reason})")
-    console.print("elpd_diff: to the best fit; dse: SE of that difference (pointwise); "
+    console.print("diff: elpd below the best fit; dse: SE of that difference (pointwise); "
                   "a difference of several dse is clear")  # fmt: skip
     if csv is not None:
         console.print(f"tables written to {result.write_csv(csv)}")

@@ -68,8 +68,8 @@ def test_difference_and_its_se_follow_from_the_pointwise_loo(folders):
     assert table.loc["right", "elpd_loo"] == pytest.approx(pointwise["right"].sum(), rel=1e-9)
 
 
-def test_fits_of_other_data_are_refused_naming_the_folder(folders):
-    with pytest.raises(SpecError, match="other_data: fitted to other data than right"):
+def test_fits_of_other_observations_are_refused_naming_the_folder(folders):
+    with pytest.raises(SpecError, match="other_data observed other values than right"):
         compare_fits([folders["right"], folders["other_data"]])
 
 

@@ -5,11 +5,11 @@ the leader biased against redistribution), zero, one or two GVC thresholds, a no
 Student-t tariff error. Each results folder's ``fit.nc`` carries the pointwise log likelihood of
 every observed site, so the comparison needs no refit and no data reload.
 
-Rules, checked before anything is computed (:func:`check_comparable`): every folder holds a fit
-of the same model on the same data (same ``retrench_model`` and data sha256), and a site is
-compared only where every fit has it with the same number of observations; a site that some
-fits lack or observe differently is listed in the result's ``skipped`` with the reason, never
-compared silently on different rows.
+Rules: every folder holds a fit of the same model (:func:`check_same_model`), and a site is
+compared only where every fit has its pointwise log likelihood for exactly the same observed
+values (:func:`why_not_comparable`; two specs of one model may prepare the same raw data
+differently, so the data hash is not the test). A site that some fits lack or observe differently
+is listed in the result's ``skipped`` with the reason, never compared on different rows.
 
 The table per site is ArviZ's ``compare`` (PSIS-LOO, Vehtari, Gelman & Gabry 2017): ``elpd_loo``,
 its ``se``, ``elpd_diff`` to the best fit and ``dse``, the standard error of the pointwise
@@ -75,23 +75,39 @@ def _observed_sizes(idata) -> dict[str, int]:
     return {name: int(np.prod(loglik[name].shape[2:])) for name in loglik.data_vars}
 
 
-def check_comparable(attrs: Sequence[dict], labels: Sequence[str]) -> str:
-    """The common model name; SpecError naming the folder that differs in model or data."""
-    first = attrs[0]
+def check_same_model(attrs: Sequence[dict], labels: Sequence[str]) -> str:
+    """The common model name; SpecError naming the folder that holds another model."""
+    first = attrs[0].get("retrench_model")
     for label, a in zip(labels[1:], attrs[1:], strict=True):
-        if a.get("retrench_model") != first.get("retrench_model"):
+        if a.get("retrench_model") != first:
             raise SpecError(
                 f"{label}: a fit of model {a.get('retrench_model')!r}, but {labels[0]} is "
-                f"{first.get('retrench_model')!r}; LOO compares fits of the same data only"
+                f"{first!r}; compare fits of one model"
             )
-        if a.get("retrench_data_sha256") != first.get("retrench_data_sha256"):
-            raise SpecError(
-                f"{label}: fitted to other data than {labels[0]} (data sha256 "
-                f"{str(a.get('retrench_data_sha256'))[:12]}... vs "
-                f"{str(first.get('retrench_data_sha256'))[:12]}...); LOO compares fits of the "
-                "same observations only"
-            )
-    return str(first.get("retrench_model"))
+    return str(first)
+
+
+def _observed(idata, site: str) -> np.ndarray | None:
+    if not idio.has_group(idata, "observed_data"):
+        return None
+    data = idio.group(idata, "observed_data")
+    return np.asarray(data[site].values) if site in data else None
+
+
+def why_not_comparable(idatas: dict, site: str) -> str | None:
+    """None if every fit has the pointwise log likelihood of ``site`` for the same observed
+    values; else the reason (which fit lacks it, or that the observations differ)."""
+    labels = list(idatas)
+    missing = [k for k in labels if site not in _observed_sizes(idatas[k])]
+    if missing:
+        return f"no pointwise log likelihood in {', '.join(missing)}"
+    values = [_observed(idatas[k], site) for k in labels]
+    if any(v is None for v in values):
+        return "no observed data recorded"
+    for label, v in zip(labels[1:], values[1:], strict=True):
+        if v.shape != values[0].shape or not np.array_equal(v, values[0], equal_nan=True):
+            return f"{label} observed other values than {labels[0]}"
+    return None
 
 
 def _site_table(idatas: dict, site: str) -> pd.DataFrame:
@@ -113,8 +129,8 @@ def compare_fits(
         sites: observed sites to compare (default: every site all fits observe alike).
 
     Raises:
-        SpecError: fewer than two folders, different models or data, an unknown site, or no
-            site that every fit observes alike.
+        SpecError: fewer than two folders, different models, an unknown site, or no site that
+            every fit observes alike.
         DataError: a folder without ``fit.nc``.
     """
     from retrench.workflow.results import read_attrs
@@ -123,10 +139,9 @@ def compare_fits(
         raise SpecError(f"compare needs two or more results folders, got {len(folders)}")
     labels = folder_labels(folders)
     loaded = [read_attrs(f) for f in folders]
-    model = check_comparable([a for _, a in loaded], labels)
+    model = check_same_model([a for _, a in loaded], labels)
     idatas = {label: idata for label, (idata, _) in zip(labels, loaded, strict=True)}
-    sizes = {label: _observed_sizes(idata) for label, idata in idatas.items()}
-    every = sorted(set().union(*(s.keys() for s in sizes.values())))
+    every = sorted(set().union(*(_observed_sizes(i).keys() for i in idatas.values())))
     if sites is not None:
         unknown = [s for s in sites if s not in every]
         if unknown:
@@ -135,14 +150,11 @@ def compare_fits(
     tables: dict[str, pd.DataFrame] = {}
     skipped: dict[str, str] = {}
     for site in every:
-        missing = [label for label in labels if site not in sizes[label]]
-        counts = {sizes[label][site] for label in labels if site in sizes[label]}
-        if missing:
-            skipped[site] = f"no pointwise log likelihood in {', '.join(missing)}"
-        elif len(counts) > 1:
-            skipped[site] = f"observed on different numbers of rows {sorted(counts)}"
-        else:
+        reason = why_not_comparable(idatas, site)
+        if reason is None:
             tables[site] = _site_table(idatas, site)
+        else:
+            skipped[site] = reason
     if not tables:
         raise SpecError(f"no observed site that every fit has alike: {skipped}")
     return FitComparison(model=model, labels=labels, tables=tables, skipped=skipped)
