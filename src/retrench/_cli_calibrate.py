@@ -8,9 +8,12 @@ cluster; without it a local Ray is started). Each task's result is written atomi
 finishes, so an interrupted run resumes where it stopped; a failed task is retried once, then
 reported with its seed. Results are identical whichever executor runs them.
 
-Writes into OUT: one ``sim-XXXXX.npz`` per simulation, ``calibration.csv`` (coverage of the
-central interval and a rank-uniformity p-value per parameter), ``ranks.png`` and
-``calibration.md``.
+Writes into OUT: one ``sim-XXXXX.npz`` per simulation and, through
+:func:`retrench.workflow.calibration_summary.write_summary`, ``calibration.csv`` (per parameter:
+coverage of the central ``--level`` and 50 % intervals, the 95 % binomial range of the coverage,
+a rank-uniformity p-value), ``calibration_elements.csv`` (the same per element of a vector
+parameter), ``ranks.png`` (rank histograms), ``ranks_ecdf.png`` (rank ECDF with its simultaneous
+band) and ``calibration.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -27,26 +29,13 @@ from retrench.errors import SpecError
 
 console = Console()
 
-
-def calibration_table(result, level: float) -> pd.DataFrame:
-    """Per parameter: simulations, elements, coverage of the central ``level`` interval, its
-    binomial standard error, and the chi-square p-value of rank uniformity."""
-    coverage = result.coverage(level)
-    pvalues = result.uniformity_pvalues()
-    rows = []
-    for name, ranks in result.ranks.items():
-        n = ranks.size
-        rows.append(
-            {
-                "parameter": name,
-                "simulations": ranks.shape[0],
-                "elements": n // max(ranks.shape[0], 1),
-                f"coverage_{int(level * 100)}": coverage[name],
-                "coverage_se": (level * (1 - level) / n) ** 0.5,
-                "rank_uniformity_p": pvalues[name],
-            }
-        )
-    return pd.DataFrame(rows).set_index("parameter")
+CLI_FILES = {
+    "markdown": "calibration.md",
+    "parameters": "calibration.csv",
+    "elements": "calibration_elements.csv",
+    "rank_histograms": "ranks.png",
+    "rank_ecdf": "ranks_ecdf.png",
+}
 
 
 def collect_finished(out: Path):
@@ -89,10 +78,9 @@ def calibrate(
     ] = False,
 ) -> None:
     """Simulation-based calibration: coverage of the posterior intervals over many fits."""
-    from retrench.workflow import registry
+    from retrench.workflow import calibration_summary, registry
     from retrench.workflow.executor_calibration import run_calibration
-    from retrench.workflow.plots import plot_rank_histograms
-    from retrench.workflow.render import frame_table, markdown_table
+    from retrench.workflow.render import frame_table
 
     entry = registry.get(model)
     if entry.calibration is None:
@@ -118,19 +106,18 @@ def calibrate(
             address=address,
             description=f"calibrating {model}",
         )
-    table = calibration_table(result, level)
-    table.to_csv(Path(out) / "calibration.csv")
-    plot_rank_histograms(result.ranks, result.n_draws, Path(out) / "ranks.png")
+    files = calibration_summary.SummaryFiles(**CLI_FILES)
+    settings = {} if collect_only else {"base seed": seed} | fit_options
+    calibration_summary.write_summary(
+        result, out, title=f"Simulation-based calibration: {model}", settings=settings,
+        level=level, files=files,
+    )  # fmt: skip
+    table = calibration_summary.parameter_table(result, level)
+    shown = table.drop(columns=["elements", "range_low", "range_high"])
+    console.print(frame_table(shown, f"{model}: coverage of the {level:.0%} intervals"))
     summary = result.summary
-    header = (
-        f"# Simulation-based calibration: {model}\n\n{table['simulations'].max()} simulations, "
-        f"{result.n_draws} posterior draws each, executor {executor}; "
-        f"{len(summary.failures)} failed task(s).\n\n"
-    )
-    (Path(out) / "calibration.md").write_text(header + markdown_table(table) + "\n")
-    console.print(frame_table(table, f"{model}: coverage of the {level:.0%} intervals"))
     for failure in summary.failures:
         console.print(f"[red]failed[/] {failure.key} (seed {failure.seed}): {failure.error}")
-    console.print(f"results in {out} (calibration.csv, ranks.png, calibration.md)")
+    console.print(f"results in {out} ({', '.join(CLI_FILES.values())})")
     if summary.failures:
         raise typer.Exit(code=1)

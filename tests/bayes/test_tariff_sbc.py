@@ -15,13 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from benchmarks.calibration_tasks import (
-    run_tariff_calibration,
-    tariff_calibration_table,
-    write_tariff_summary,
-)
+from benchmarks.calibration_tasks import TARIFF_NOTES, run_tariff_calibration
 
 from retrench.bayes.tariff_calibration import SBC_PARAMETERS
+from retrench.workflow.calibration_summary import parameter_table, write_summary
 from retrench.workflow.executor import RunSummary
 from retrench.workflow.executor_calibration import CalibrationResult
 
@@ -41,17 +38,26 @@ def test_calibration_table_counts_interval_hits_from_ranks(tmp_path):
         "trend": np.array([0, 50, 50, 100]),
         "tariff_rules": np.array([[5, 96], [30, 70], [80, 24], [50, 50]]),
     }
-    table = tariff_calibration_table(_result(ranks, 100)).set_index("parameter")
+    table = parameter_table(_result(ranks, 100))
     assert table.loc["trend", "coverage_90"] == pytest.approx(2 / 4)
     assert table.loc["trend", "coverage_50"] == pytest.approx(2 / 4)
     assert table.loc["tariff_rules", "n_ranks"] == 8
     assert table.loc["tariff_rules", "coverage_90"] == pytest.approx(7 / 8)
     assert table.loc["tariff_rules", "coverage_50"] == pytest.approx(4 / 8)
-    path = write_tariff_summary(_result(ranks, 100), table.reset_index(), tmp_path, {"draws": 100})
+    path = write_summary(
+        _result(ranks, 100), tmp_path, title="tariffs", settings={"draws": 100}, notes=TARIFF_NOTES
+    )
     text = path.read_text()
-    assert "| trend | 4 | 0.500 | 0.500 |" in text
-    assert "| tariff_rules | 8 | 0.875 | 0.500 |" in text
-    assert "4 simulated data sets" in text and "draws = 100" in text
+    # 4 data sets: the 95 % binomial range of a 90 % coverage is [2/4, 4/4]
+    assert "| trend | 4 | 4 | 0.500 | 0.500 |" in text
+    assert "| tariff_rules | 4 | 8 | 0.875 | 0.500 |" in text
+    assert "4 simulated data sets" in text and "draws = 100" in text and TARIFF_NOTES in text
+    coverage = pd.read_csv(tmp_path / "coverage.csv").set_index("parameter")
+    assert coverage.loc["tariff_rules", "coverage_90"] == pytest.approx(7 / 8)
+    assert list(pd.read_csv(tmp_path / "coverage_elements.csv")["parameter"]) == [
+        "tariff_rules[0]",
+        "tariff_rules[1]",
+    ]
 
 
 @pytest.mark.slow

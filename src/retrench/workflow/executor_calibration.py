@@ -80,21 +80,23 @@ class CalibrationResult:
     summary: RunSummary
 
     def coverage(self, level: float = 0.9) -> dict[str, float]:
-        """Share of simulations whose central ``level`` interval holds the truth."""
-        lower = (1 - level) / 2 * self.n_draws
-        upper = (1 + level) / 2 * self.n_draws
-        return {p: float(np.mean((r >= lower) & (r <= upper))) for p, r in self.ranks.items()}
+        """Share of simulations whose central ``level`` interval holds the truth (pooled over a
+        vector parameter's elements; :func:`~retrench.workflow.calibration_summary.
+        central_interval_hits`)."""
+        from retrench.workflow.calibration_summary import central_interval_hits
+
+        return {
+            p: float(np.mean(central_interval_hits(r, self.n_draws, level)))
+            for p, r in self.ranks.items()
+        }
 
     def uniformity_pvalues(self, bins: int = 10) -> dict[str, float]:
-        """Chi-square p-value of rank uniformity per parameter (``bins`` equal-width bins)."""
-        from scipy import stats
+        """Chi-square p-value of rank uniformity per parameter, ``bins`` groups of rank values
+        with exact expected counts (:func:`~retrench.workflow.calibration_summary.
+        rank_uniformity_pvalue`)."""
+        from retrench.workflow.calibration_summary import rank_uniformity_pvalue
 
-        out = {}
-        for name, ranks in self.ranks.items():
-            flat = np.asarray(ranks).reshape(len(ranks), -1).ravel()
-            counts, _ = np.histogram(flat, bins=bins, range=(0, self.n_draws + 1))
-            out[name] = float(stats.chisquare(counts).pvalue)
-        return out
+        return {p: rank_uniformity_pvalue(r, self.n_draws, bins) for p, r in self.ranks.items()}
 
 
 def collect_calibration(out_dir: str | os.PathLike[str], summary: RunSummary) -> CalibrationResult:
