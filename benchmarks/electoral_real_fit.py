@@ -2,9 +2,9 @@
 
     python -m benchmarks.electoral_real_fit --out DIR [--alt-draws 300 --alt-chains 2]
 
-Fits the real panels twice with :func:`retrench.workflow.fitting.fit_to_folder`: the main fit
-with Democrats = H (``structure.republican_leader = "L"``) and the spec's sampler settings, and
-the seed's reading Republicans = H with a shorter run (used for the LOO comparison), into
+Fits the real panels twice with :func:`retrench.workflow.fitting.fit_to_folder`, both with the
+spec's sampler settings (``--alt-*`` shorten the second): Democrats = H
+(``structure.republican_leader = "L"``) and the seed's reading Republicans = H, into
 ``DIR/dem_H`` and ``DIR/rep_H``; then writes ``DIR/summary.md`` and ``DIR/summary.json``:
 wall time, max R-hat, min bulk/tail ESS over the summary sites, divergences, PSIS-LOO of the
 roll calls and of the districts for both readings with the SE of the pointwise difference, the
@@ -129,14 +129,16 @@ def analyse(out: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.electoral_real_fit")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--alt-draws", type=int, default=300)
-    parser.add_argument("--alt-warmup", type=int, default=300)
-    parser.add_argument("--alt-chains", type=int, default=2)
+    # the seed's reading gets the spec's sampler settings too unless these shorten it
+    parser.add_argument("--alt-draws", type=int, default=None)
+    parser.add_argument("--alt-warmup", type=int, default=None)
+    parser.add_argument("--alt-chains", type=int, default=None)
     parser.add_argument("--analyse-only", action="store_true")
     args = parser.parse_args(argv)
     if not args.analyse_only:
         fit_reading(args.out / "dem_H", READINGS["dem_H"])
         alt = {"draws": args.alt_draws, "warmup": args.alt_warmup, "chains": args.alt_chains}
+        alt = {k: v for k, v in alt.items() if v is not None}
         fit_reading(args.out / "rep_H", READINGS["rep_H"], **alt)
     print(analyse(args.out).read_text())
     return 0
