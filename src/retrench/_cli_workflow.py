@@ -109,6 +109,14 @@ def fit(
     chains: Annotated[int | None, typer.Option("--chains", min=1, help="chains")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="random seed")] = None,
     warmup: Annotated[int | None, typer.Option("--warmup", min=1, help="warm-up")] = None,
+    pointwise: Annotated[
+        bool | None,
+        typer.Option(
+            "--pointwise/--no-pointwise",
+            help="keep the pointwise log likelihood and predictive draws (LOO, checks); "
+            "default: unless chains x draws x observations > 2.5e8",
+        ),
+    ] = None,
     thresholds: Annotated[
         int | None, typer.Option("--thresholds", min=0, max=2, help="gvc: 0, 1 or 2 thresholds")
     ] = None,
@@ -154,6 +162,7 @@ def fit(
             chains=chains,
             warmup=warmup,
             seed=seed,
+            pointwise=pointwise,
             on_model=announce,
         )
     console.print(

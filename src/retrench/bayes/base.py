@@ -43,6 +43,9 @@ from retrench.bayes.spec import Spec, SpecSchema, check_columns, load_spec, spec
 from retrench.errors import SpecError
 
 SOLVER_FAILURE_SITE = "solver_failures"
+#: Largest chains × draws × observations for which ``fit(pointwise=None)`` keeps the pointwise
+#: log likelihood and the predictive draws of the observed sites (2.5e8 float64 = 2 GB a group).
+POINTWISE_AUTO_LIMIT = 250_000_000
 
 
 def policy_node(name: str, value: jax.Array) -> jax.Array:
@@ -158,6 +161,13 @@ class StructuralModel(abc.ABC):
         overrides this to read them from its spec."""
         return {}
 
+    def sampling_arguments(self) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+        """``(inputs, observed)`` of the log density NUTS samples (default: ``self.inputs``,
+        ``self.observed``). A design may return an equivalent, cheaper form of the same log
+        density (e.g. per-cell sufficient statistics); the stored log likelihood, observed data
+        and every predictive run use ``self.inputs`` and ``self.observed``."""
+        return self.inputs, self.observed
+
     def site_names(self) -> dict[str, list[str]]:
         """Names of the model's sites by kind: ``latent``, ``deterministic``, ``policy``."""
         if getattr(self, "_site_names", None) is not None:
@@ -183,15 +193,24 @@ class StructuralModel(abc.ABC):
         warmup: int | None = None,
         prior_draws: int = 500,
         progress_bar: bool = False,
+        pointwise: bool | None = None,
     ) -> idio.InferenceData:
         """Sample the posterior with NumPyro NUTS; return (and keep) the InferenceData.
 
         Defaults come from the spec's ``[sampler]`` table. With the same data, spec, seed and
         device the draws are bit-identical.
+
+        ``pointwise``: keep the per-observation groups (pointwise log likelihood, posterior
+        predictive, prior predictive of the observed sites), each chains × draws × observations
+        numbers. ``None`` (default) keeps them unless that exceeds :data:`POINTWISE_AUTO_LIMIT`
+        values (a product-level panel: 4 × 1000 draws × 1e6 rows would be 32 GB per group);
+        without them LOO and predictive checks are unavailable, and the file's attribute
+        ``retrench_pointwise`` says why.
         """
         settings = self._sampler_settings(draws, chains, seed)
         if warmup is not None:
             settings["warmup"] = warmup
+        keep, pointwise_note = self._pointwise_decision(pointwise, settings)
         kernel = NUTS(
             self.model,
             target_accept_prob=settings["target_accept"],
@@ -207,13 +226,21 @@ class StructuralModel(abc.ABC):
             progress_bar=progress_bar,
         )
         key_fit, key_prior, key_ppc = jax.random.split(jax.random.PRNGKey(settings["seed"]), 3)
-        mcmc.run(key_fit, self.inputs, self.observed, extra_fields=("num_steps", "diverging"))
+        mcmc.run(key_fit, *self.sampling_arguments(), extra_fields=("num_steps", "diverging"))
+        # ArviZ re-runs the model with the run's arguments for log_likelihood and observed_data
+        mcmc._args = (self.inputs, self.observed)
         samples = mcmc.get_samples()
-        prior = run_predictive(self.model, key_prior, self.inputs, num_samples=prior_draws)
         ppc_sites = self.active_observed_sites()
-        ppc = run_predictive(
-            self.model, key_ppc, self.inputs, samples=samples, return_sites=ppc_sites
+        names = self.site_names()
+        prior_sites = None if keep else names["latent"] + names["deterministic"]
+        prior = run_predictive(
+            self.model, key_prior, self.inputs, num_samples=prior_draws, return_sites=prior_sites
         )
+        ppc = {}
+        if keep:
+            ppc = run_predictive(
+                self.model, key_ppc, self.inputs, samples=samples, return_sites=ppc_sites
+            )
         coords, dims = self.coords_and_dims()
         idata = idio.build_inference_data(
             mcmc,
@@ -222,15 +249,32 @@ class StructuralModel(abc.ABC):
             coords=coords,
             dims=dims,
             observed_sites=ppc_sites,
+            log_likelihood=keep,
         )
         idio.set_attrs(
             idata,
             persistence.provenance_attrs(
                 self.schema.model_name, self.spec_json, self.data_hash, settings["seed"]
-            ),
+            )
+            | {"retrench_pointwise": pointwise_note},
         )
         self.idata, self.seed = idata, settings["seed"]
         return idata
+
+    def n_observations(self) -> int:
+        """Number of observed values the likelihood sees (every observed array's size)."""
+        return int(sum(np.size(v) for v in self.observed.values()))
+
+    def _pointwise_decision(self, pointwise: bool | None, settings: dict) -> tuple[bool, str]:
+        """Whether to keep the per-observation groups, and the note stored with the fit."""
+        size = settings["chains"] * settings["draws"] * self.n_observations()
+        if pointwise is None:
+            pointwise = size <= POINTWISE_AUTO_LIMIT
+            reason = f"{size:,} values per group {'<=' if pointwise else '>'} the automatic limit"
+        else:
+            reason = "asked for" if pointwise else "left out on request"
+        verdict = "stored" if pointwise else "not stored"
+        return bool(pointwise), f"{verdict}: {reason}"
 
     def _require_fit(self) -> idio.InferenceData:
         if self.idata is None:

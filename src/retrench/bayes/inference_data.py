@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from retrench.errors import SpecError
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", FutureWarning)
     import arviz as az
@@ -49,9 +51,11 @@ def build_inference_data(
     coords: Mapping[str, Sequence[Any]],
     dims: Mapping[str, Sequence[str]],
     observed_sites: Sequence[str],
+    log_likelihood: bool = True,
 ) -> az.InferenceData:
     """InferenceData with posterior, sample_stats, log_likelihood, observed_data, prior and
-    posterior predictive groups, from a finished ``numpyro.infer.MCMC``.
+    posterior predictive groups, from a finished ``numpyro.infer.MCMC`` (``log_likelihood``
+    False: no pointwise log likelihood; an empty ``posterior_predictive``: no such group).
 
     ``prior`` and ``posterior_predictive`` hold flat draws (first axis = draws, chain-major).
     Observed sites other than ``observed_sites`` (policy nodes, factors) are dropped from the
@@ -63,7 +67,7 @@ def build_inference_data(
         posterior_predictive=dict(posterior_predictive) if posterior_predictive else None,
         coords=dict(coords),
         dims={k: list(v) for k, v in dims.items()},
-        log_likelihood=True,
+        log_likelihood=log_likelihood,
     )
     for name in ("observed_data", "log_likelihood", "prior_predictive"):
         if name in idata.groups():
@@ -143,7 +147,17 @@ def loo(idata: az.InferenceData, var_name: str | None = None) -> Any:
     """PSIS-LOO of the observed site ``var_name`` with pointwise Pareto k (``.pareto_k``).
 
     ArviZ's own warnings are silenced here; callers report the k values (k > 0.7: unreliable).
+
+    Raises:
+        SpecError: the fit kept no pointwise log likelihood (``fit(pointwise=False)``, or too
+            many observations for the automatic setting).
     """
+    if not has_group(idata, "log_likelihood"):
+        note = attrs_of(idata).get("retrench_pointwise", "not stored")
+        raise SpecError(
+            f"this fit has no pointwise log likelihood ({note}); refit with pointwise=True "
+            "(`retrench fit ... --pointwise`) for LOO"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return az.loo(idata, pointwise=True, var_name=var_name)

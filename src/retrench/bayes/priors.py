@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import jax
+import numpyro
 import numpyro.distributions as dist
 
 from retrench.errors import SpecError
@@ -101,3 +103,16 @@ def prior_distribution(table: Mapping[str, Any]) -> dist.Distribution:
     """Build the NumPyro distribution of a validated prior table."""
     family = PRIOR_FAMILIES[table["family"]]
     return family.build(**{name: table[name] for name in family.params})
+
+
+def hierarchical_normal(name: str, mean: Any, sd: Any, parameterisation: str) -> jax.Array:
+    """Normal(mean, sd) draws at site ``name``, ``"centred"`` or ``"non_centred"``.
+
+    Centred suits blocks the data inform strongly (many observations per group, wide spread);
+    non-centred suits weakly informed ones (a funnel otherwise): it samples the standard normal
+    ``<name>_raw`` and records ``<name> = mean + sd · raw`` as a deterministic.
+    """
+    if parameterisation == "centred":
+        return numpyro.sample(name, dist.Normal(mean, sd))
+    raw = numpyro.sample(f"{name}_raw", dist.Normal(0.0, 1.0))
+    return numpyro.deterministic(name, mean + sd * raw)

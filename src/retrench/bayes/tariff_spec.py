@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+
 from retrench.bayes.spec import (
     SpecSchema,
     boolean,
@@ -25,6 +29,7 @@ from retrench.bayes.spec import (
     string,
 )
 from retrench.errors import SpecError
+from retrench.theory.tariffs import TariffWeights
 
 __all__ = ["SMALL_PANEL_OVERRIDES", "TARIFF_SCHEMA"]
 
@@ -82,3 +87,20 @@ TARIFF_SCHEMA = SpecSchema(
         },
     },
 )
+
+
+def public_weights(spec: dict[str, Any], gamma_M_government: jax.Array) -> TariffWeights:
+    """Publics' weights γ^W from ``[public_weights]`` (γ_M^W = γ_M^G unless a number is set)."""
+    pw = spec["public_weights"]
+    gamma_M = gamma_M_government if pw["gamma_M_same_as_government"] else pw["gamma_M"]
+    gamma_E = jnp.full_like(jnp.asarray(gamma_M_government, float), pw["gamma_E"])
+    return TariffWeights.symmetric(gamma_E, gamma_M * jnp.ones_like(gamma_E))
+
+
+def public_policy(spec: dict[str, Any], n_countries: int) -> dict[str, np.ndarray]:
+    """The intervention ``{gamma_E_policy: γ_E^W [, gamma_M_policy: γ_M^W]}`` per country."""
+    pw = spec["public_weights"]
+    policy = {"gamma_E_policy": np.full(n_countries, pw["gamma_E"])}
+    if not pw["gamma_M_same_as_government"]:
+        policy["gamma_M_policy"] = np.full(n_countries, pw["gamma_M"])
+    return policy

@@ -23,7 +23,9 @@ Structure (DESIGN.md sections 3 and 6):
 * Observation: y_ct = (1 + t_c) e^{β(year − ref)} − 1 + σ_c ε_ct, ε Normal or Student-t,
   σ_c = floor + exp(a + b z'_c); reported tariffs ≤ ``censor_below_pct`` are left-censored
   (:class:`~retrench.bayes.censored.LeftCensored`), never clipped: the model may put t_c < 0
-  (import subsidies when 3γ_E > 2γ_M + 1).
+  (import subsidies when 3γ_E > 2γ_M + 1). With normal errors and several rows per (country,
+  year) cell, NUTS evaluates the same sum from per-cell sufficient statistics
+  (:meth:`TariffModel.sampling_arguments`, :mod:`retrench.bayes.cell_statistics`).
 * Trade war (section 4): the U.S. tariff on China in HS section g moved from the rules-based point
   toward a power-based one, Δt_g = Δλ_g · dt_x/dλ(γ_E^US, γ_M^US) + e_g, e_g ~ Normal(0, se_g)
   with se_g the known standard error of the section's mean over its HS6 lines (one observation
@@ -71,10 +73,10 @@ import pandas as pd
 from retrench.bayes import inference_data as idio
 from retrench.bayes import persistence
 from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
-from retrench.bayes.censored import LeftCensored
-from retrench.bayes.priors import prior_distribution
+from retrench.bayes.cell_statistics import observe_left_censored, reduce_to_cells
+from retrench.bayes.priors import hierarchical_normal, prior_distribution
 from retrench.bayes.tariff_data import prepare_country_panel, summarise_tradewar
-from retrench.bayes.tariff_spec import TARIFF_SCHEMA
+from retrench.bayes.tariff_spec import TARIFF_SCHEMA, public_policy, public_weights
 from retrench.bayes.tariff_structure import (
     GAMMA_E_UPPER,
     ad_valorem_slope,
@@ -184,6 +186,21 @@ class TariffModel(StructuralModel):
             drop_sites(idata, per_row, groups=("posterior", "prior"))
         return idata
 
+    def sampling_arguments(self) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+        """With a normal likelihood and more rows than (country, year) cells, NUTS samples the
+        same log density from per-cell sufficient statistics (``observed["tariff_cells"]``,
+        :mod:`retrench.bayes.cell_statistics`; cost independent of the rows per cell); the
+        per-row site ``tariff_obs`` stays what log likelihood and predictive checks see."""
+        lik, inputs = self.spec["likelihood"], self.inputs
+        if lik["family"] != "normal":
+            return inputs, self.observed
+        threshold = lik["censor_below_pct"] / 100.0
+        tariff = self.observed["tariff"]
+        cells = reduce_to_cells(inputs["country"], inputs["years_from_ref"], tariff, threshold)
+        if int(cells.n_cells) == int(cells.n_rows):  # one row per cell (WDI panel): no gain
+            return inputs, self.observed
+        return inputs, {**self.observed, "tariff_cells": cells}
+
     # --- data -------------------------------------------------------------------------------
     def prepare_panel(self, data: pd.DataFrame) -> pd.DataFrame:
         panel, self.excluded = prepare_country_panel(data, self.spec["data"])
@@ -271,32 +288,17 @@ class TariffModel(StructuralModel):
 
     # --- model ------------------------------------------------------------------------------
     def public_weights(self, gamma_M_government: jax.Array) -> TariffWeights:
-        """Publics' weights γ^W from the spec (γ_M^W = γ_M^G unless the spec sets a number)."""
-        pw = self.spec["public_weights"]
-        gamma_M = gamma_M_government if pw["gamma_M_same_as_government"] else pw["gamma_M"]
-        gamma_E = jnp.full_like(jnp.asarray(gamma_M_government, float), pw["gamma_E"])
-        return TariffWeights.symmetric(gamma_E, gamma_M * jnp.ones_like(gamma_E))
+        """Publics' weights γ^W (:func:`~retrench.bayes.tariff_spec.public_weights`)."""
+        return public_weights(self.spec, gamma_M_government)
 
     def public_policy(self) -> dict[str, np.ndarray]:
         """The intervention ``{gamma_E_policy: γ_E^W [, gamma_M_policy: γ_M^W]}`` (per country)."""
-        pw = self.spec["public_weights"]
-        n = len(self.countries)
-        policy = {"gamma_E_policy": np.full(n, pw["gamma_E"])}
-        if not pw["gamma_M_same_as_government"]:
-            policy["gamma_M_policy"] = np.full(n, pw["gamma_M"])
-        return policy
+        return public_policy(self.spec, len(self.countries))
 
     def _hierarchical(self, name: str, mean: jax.Array, sd: jax.Array, block: str) -> jax.Array:
-        """Normal(mean, sd) draws, centred or non-centred as ``parameterisation.<block>`` says.
-
-        Centred suits blocks the data inform strongly (many years per country, wide spread);
-        non-centred suits weakly informed ones (a funnel otherwise). Non-centred adds the
-        standard-normal site ``<name>_raw`` and records ``<name>`` as a deterministic.
-        """
-        if self.spec["parameterisation"][block] == "centred":
-            return numpyro.sample(name, dist.Normal(mean, sd))
-        raw = numpyro.sample(f"{name}_raw", dist.Normal(0.0, 1.0))
-        return numpyro.deterministic(name, mean + sd * raw)
+        """Normal(mean, sd), centred or not as ``parameterisation.<block>`` says
+        (:func:`~retrench.bayes.priors.hierarchical_normal`)."""
+        return hierarchical_normal(name, mean, sd, self.spec["parameterisation"][block])
 
     def model(self, inputs: Mapping[str, Any], observed: Mapping[str, Any] | None) -> None:
         priors, lik = self.spec["priors"], self.spec["likelihood"]
@@ -362,15 +364,16 @@ class TariffModel(StructuralModel):
 
         sigma_c = lik["sigma_floor_pct"] / 100.0 + jnp.exp(log_sigma_excess)
         numpyro.deterministic("sigma_country", sigma_c)
-        country = inputs["country"]
-        mean = (1.0 + t_policy[country]) * jnp.exp(trend * inputs["years_from_ref"]) - 1.0
-        df = lik["df"] if lik["family"] == "student_t" else None
-        with numpyro.plate("obs", mean.shape[0]):
-            numpyro.sample(
-                "tariff_obs",
-                LeftCensored(mean, sigma_c[country], lik["censor_below_pct"] / 100.0, df=df),
-                obs=None if observed is None else observed["tariff"],
-            )
+        observe_left_censored(  # per row, or (NUTS, see sampling_arguments) by cells
+            "tariff_obs",
+            lambda c, years: (1.0 + t_policy[c]) * jnp.exp(trend * years) - 1.0,
+            sigma_c,
+            lik["censor_below_pct"] / 100.0,
+            rows=(inputs["country"], inputs["years_from_ref"]),
+            observed=None if observed is None else observed["tariff"],
+            cells=None if observed is None else observed.get("tariff_cells"),
+            df=lik["df"] if lik["family"] == "student_t" else None,
+        )
 
     def _tradewar_block(
         self, inputs, observed, priors, gamma_E, gamma_M, tau_government, policy, w_public

@@ -44,12 +44,19 @@ class RootResult(NamedTuple):
     residual: Array
 
 
-def _finish(fn: Callable, sol: optx.Solution, args: Any, residual_tol: float) -> RootResult:
-    value = sol.value
+def _checked(
+    fn: Callable, value: Array, args: Any, solver_ok: Array, residual_tol: float
+) -> RootResult:
+    """The :class:`RootResult` of every solver here: ``converged`` needs the solver's own flag,
+    a finite root and max |F(root)| <= ``residual_tol`` (F evaluated without gradient)."""
     resid = jnp.max(jnp.abs(jnp.asarray(fn(jax.lax.stop_gradient(value), args))))
-    ok = (sol.result == optx.RESULTS.successful) & jnp.isfinite(resid) & (resid <= residual_tol)
-    ok = ok & jnp.all(jnp.isfinite(value))
+    ok = jax.lax.stop_gradient(solver_ok) & jnp.all(jnp.isfinite(value))
+    ok = ok & jnp.isfinite(resid) & (resid <= residual_tol)
     return RootResult(value=value, converged=ok, residual=resid)
+
+
+def _finish(fn: Callable, sol: optx.Solution, args: Any, residual_tol: float) -> RootResult:
+    return _checked(fn, sol.value, args, sol.result == optx.RESULTS.successful, residual_tol)
 
 
 def find_root(
@@ -253,10 +260,7 @@ def find_scalar_root_newton(
     value, ok = jax.lax.custom_root(
         lambda x: fn(x, args), guess, solve, lambda g, y: y / g(1.0), has_aux=True
     )
-    resid = jnp.abs(fn(jax.lax.stop_gradient(value), args))
-    ok = (jax.lax.stop_gradient(ok) > 0.5) & jnp.isfinite(value)
-    ok = ok & jnp.isfinite(resid) & (resid <= residual_tol)
-    return RootResult(value=value, converged=ok, residual=resid)
+    return _checked(fn, value, args, ok > 0.5, residual_tol)
 
 
 # ----------------------------------------------------------------------------------------
@@ -328,7 +332,4 @@ def find_root_newton_2d(
     value, ok = jax.lax.custom_root(
         lambda x: fn(x, args), guess, solve, tangent_solve, has_aux=True
     )
-    resid = jnp.max(jnp.abs(fn(jax.lax.stop_gradient(value), args)))
-    ok = (jax.lax.stop_gradient(ok) > 0.5) & jnp.all(jnp.isfinite(value))
-    ok = ok & jnp.isfinite(resid) & (resid <= residual_tol)
-    return RootResult(value=value, converged=ok, residual=resid)
+    return _checked(fn, value, args, ok > 0.5, residual_tol)
