@@ -9,6 +9,7 @@ ratio = speed-up. The two runs must give identical ranks (same seeds, same draws
 
 from __future__ import annotations
 
+import resource
 import tempfile
 import time
 
@@ -21,8 +22,19 @@ FIT_OPTIONS = {"warmup": 200, "draws": 200}
 FIT = "benchmarks.calibration_tasks:fit_regression"
 
 
-def _calibration(workers: int, n_fits: int, executor: str = "local") -> tuple[float, object]:
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and of its finished (waited-for) children."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _calibration(workers: int, n_fits: int, executor: str = "local") -> tuple[float, float, object]:
+    """(wall s, CPU s of the driver and its worker processes, result)."""
     with tempfile.TemporaryDirectory(prefix="retrench-bench-sbc-") as out:
+        cpu_start = _cpu_seconds()
         start = time.perf_counter()
         result = run_calibration(
             SIMULATE,
@@ -35,14 +47,14 @@ def _calibration(workers: int, n_fits: int, executor: str = "local") -> tuple[fl
             fit_options=FIT_OPTIONS,
         )
         wall = time.perf_counter() - start
-    return wall, result
+    return wall, _cpu_seconds() - cpu_start, result
 
 
 def run(quick: bool) -> dict:
     n_fits = 16 if quick else 64
     records, ranks = [], {}
     for workers in (1, 2):
-        wall, result = _calibration(workers, n_fits)
+        wall, cpu, result = _calibration(workers, n_fits)
         ranks[workers] = result.ranks
         records.append(
             {
@@ -50,6 +62,8 @@ def run(quick: bool) -> dict:
                 "workers": workers,
                 "fits": n_fits,
                 "wall_s": wall,
+                "cpu_s": cpu,
+                "cores_busy": cpu / wall,
                 "fits_per_s": n_fits / wall,
                 "failures": len(result.summary.failures),
                 "coverage_90": result.coverage(0.9),
@@ -68,19 +82,24 @@ def run(quick: bool) -> dict:
     }
 
 
+def _cores(record: dict) -> str:
+    return f"{record['cores_busy']:.2f}" if "cores_busy" in record else "–"
+
+
 def markdown(payload: dict) -> list[str]:
     lines = [
         f"{payload['records'][0]['fits']}-fit calibration (NumPyro regression, 1 chain, "
         "200 + 200 iterations each), local process pool; wall time includes worker start-up "
         "and one sampler compilation per worker. Baseline: 1 worker.",
         "",
-        "| workers | wall (s) | fits/s | speed-up | failures | 90 % coverage (a, b, sigma) |",
-        "|---:|---:|---:|---:|---:|---|",
+        "| workers | wall (s) | cores busy (CPU s / wall s) | fits/s | speed-up | failures | "
+        "90 % coverage (a, b, sigma) |",
+        "|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in payload["records"]:
         cov = ", ".join(f"{v:.2f}" for v in r["coverage_90"].values())
         lines.append(
-            f"| {r['workers']} | {r['wall_s']:.1f} | {r['fits_per_s']:.2f} | "
+            f"| {r['workers']} | {r['wall_s']:.1f} | {_cores(r)} | {r['fits_per_s']:.2f} | "
             f"{r['speedup_vs_1_worker']:.2f}× | {r['failures']} | {cov} |"
         )
     lines += ["", f"Identical ranks with 1 and 2 workers: {payload['identical_results']}."]
