@@ -19,9 +19,9 @@ What is measured:
 * **root finds per log-density evaluation** at the posterior mean of the timed run, jitted,
   best of 7 batches of calls (robust to load): (a) the potential energy and its gradient as
   NUTS evaluates it (``full``); (b) the same with the Proposition 1 root finds (θ*_da by
-  closed-form start + Newton, gradient by the implicit function theorem) replaced by constants (their values at
-  the posterior mean)
-  (``substituted``; the rest of the log density, incl. Φ_d, thresholds and D_j, unchanged);
+  closed-form start + Newton, gradient by the implicit function theorem) replaced by constants
+  (their values at the posterior mean) (``substituted``; the rest of the log density, incl.
+  Φ_d, thresholds and D_j, unchanged);
   (c) the root finds alone, value and implicit gradient with respect to (λ, α_R, α_E, x_H, b)
   (``root_find_only``). full − substituted is the cost the root finds add to one gradient.
 """
@@ -202,8 +202,8 @@ def markdown(payload: dict) -> list[str]:
         "",
         "Root finds per log-density evaluation (jitted potential energy + gradient at the "
         f"posterior mean; {c['n_root_finds']} Proposition 1 root finds per evaluation, "
-        "closed-form start + Newton, implicit gradients). Baseline: the same log density with the root "
-        "finds replaced by constants.",
+        "closed-form start + Newton, implicit gradients). Baseline: the same log density with "
+        "the root finds replaced by constants.",
         "",
         "| with root finds (ms) | root finds substituted (ms) | added by root finds (ms) | "
         "share | root finds alone, value + implicit gradient (ms) |",

@@ -105,6 +105,16 @@ def markdown(payload: dict) -> list[str]:
     lines += ["", f"Identical ranks with 1 and 2 workers: {payload['identical_results']}."]
     machine = payload.get("machine", {})
     load, cores = machine.get("load_average"), machine.get("cores")
+    one = payload["records"][0]
+    if cores and "cores_busy" in one and one["cores_busy"] > 1.05:
+        lines += [
+            "",
+            f"One worker already keeps {one['cores_busy']:.2f} cores busy (the driver process, "
+            "and XLA compiling on several threads: `threads_per_worker` limits the run-time "
+            "thread pools, not the compiler), so on this machine's "
+            f"{cores} cores a second worker can add at most {cores / one['cores_busy']:.2f}×; "
+            "fits of a second each also spend a fixed share starting, compiling and writing.",
+        ]
     if load and cores and load[0] > cores:
         lines += [
             "",
