@@ -78,9 +78,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--executor", choices=["local", "serial", "ray"], default="local")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--draws", type=int, default=400)
-    parser.add_argument("--warmup", type=int, default=400)
+    parser.add_argument("--warmup", type=int, default=800)
     parser.add_argument("--thin", type=int, default=2)
-    parser.add_argument("--max-tree-depth", type=int, default=8)
+    parser.add_argument("--max-tree-depth", type=int, default=9)
     parser.add_argument("--districts", type=int, default=100)
     parser.add_argument("--republican-leader", choices=["H", "L"], default="H")
 
