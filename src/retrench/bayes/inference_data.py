@@ -163,10 +163,11 @@ def loo(idata: az.InferenceData, var_name: str | None = None) -> Any:
         return az.loo(idata, pointwise=True, var_name=var_name)
 
 
-def compare(idatas: Mapping[str, az.InferenceData], var_name: str) -> Any:
+def compare(idatas: Mapping[str, Any], var_name: str) -> Any:
     """ArviZ's PSIS-LOO comparison of several fits on the observed site ``var_name``.
 
-    A DataFrame indexed by the names of ``idatas``, best first: ``elpd_loo``, ``p_loo``,
+    ``idatas`` maps names to InferenceData or to their :func:`loo` results (then LOO is not
+    computed again). A DataFrame indexed by those names, best first: ``elpd_loo``, ``p_loo``,
     ``elpd_diff`` (to the best), ``se``, ``dse`` (SE of the pointwise difference), stacking
     ``weight`` and ArviZ's ``warning`` flag (some Pareto k > 0.7). ArviZ's own warnings are
     silenced (and its pandas deprecation notices); callers report them from ``warning``.

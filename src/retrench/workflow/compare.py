@@ -111,10 +111,9 @@ def why_not_comparable(idatas: dict, site: str) -> str | None:
 
 
 def _site_table(idatas: dict, site: str) -> pd.DataFrame:
-    table = idio.compare(idatas, site)
-    table["max_pareto_k"] = [
-        float(np.max(idio.loo(idatas[label], site).pareto_k)) for label in table.index
-    ]
+    loos = {label: idio.loo(idata, site) for label, idata in idatas.items()}  # once per fit
+    table = idio.compare(loos, site)
+    table["max_pareto_k"] = [float(np.max(loos[label].pareto_k)) for label in table.index]
     return table[["rank", "elpd_loo", "se", "elpd_diff", "dse", "p_loo", "weight",
                   "max_pareto_k", "warning"]]  # fmt: skip
 
