@@ -76,7 +76,7 @@ def tariff_source(
 
 
 def load_tariff_data(source: dict[str, Any]) -> dict[str, Any]:
-    """Constructor arguments of :class:`~retrench.bayes.tariffs.TariffModel` for ``source``."""
+    """Constructor arguments of :class:`~retrench.designs.tariffs.model.TariffModel`."""
     if source["kind"] == "csv":
         return {"data": read_panel_csv(source["path"]), "tradewar": None}
     from retrench.data.panels_tariffs import tariff_country_panel, tradewar_tariff_panel
@@ -118,7 +118,7 @@ def electoral_source(
 
 
 def load_electoral_data(source: dict[str, Any]) -> dict[str, Any]:
-    """Constructor arguments of :class:`~retrench.bayes.electoral.ElectoralModel`."""
+    """Constructor arguments of :class:`~retrench.designs.electoral.model.ElectoralModel`."""
     kind = source.get("kind")
     if kind == "csv":
         rollcalls = pd.read_csv(source["rollcalls"], parse_dates=["date"])
@@ -127,7 +127,7 @@ def load_electoral_data(source: dict[str, Any]) -> dict[str, Any]:
             districts = pd.read_csv(source["districts"], dtype={"district": str, "state": str})
         return {"data": rollcalls, "districts": districts}
     if kind == "synthetic":
-        from retrench.bayes.electoral_data import synthetic_panels
+        from retrench.designs.electoral.panel import synthetic_panels
 
         rollcalls, districts = synthetic_panels()
         return {"data": rollcalls, "districts": districts}
@@ -149,7 +149,7 @@ def gvc_source(data: PathLike | None = None, synthetic: bool = False) -> dict[st
 
 
 def load_gvc_data(source: dict[str, Any]) -> dict[str, Any]:
-    """Constructor arguments of :class:`~retrench.bayes.gvc_model.GVCThresholdModel`."""
+    """Constructor arguments of :class:`~retrench.designs.gvc.model.GVCThresholdModel`."""
     if source["kind"] == "csv":
         return {"data": read_panel_csv(source["path"])}
     from retrench.data.panels_gvc import gvc_panel

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from retrench.workflow import registry
+from retrench.designs import registry
 from retrench.workflow.diagnostics import diagnose
 from retrench.workflow.results import DIAGNOSTICS_FILE, save_results
 

@@ -6,7 +6,7 @@ A results folder holds ``fit.nc`` (the self-describing NetCDF of
 (``retrench_data_source``, a record of :mod:`retrench.workflow.data_sources`), so a later command
 reloads the same data and :meth:`load` checks its hash: a folder whose data changed, or that
 holds another model, is refused with one clear error. Which class and hooks belong to a model
-name is the business of :mod:`retrench.workflow.registry`.
+name is the business of :mod:`retrench.designs.registry`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 from retrench.bayes import inference_data as idio
 from retrench.bayes.base import StructuralModel
 from retrench.bayes.spec import spec_to_toml
+from retrench.designs import registry
 from retrench.errors import DataError, SpecError
-from retrench.workflow import registry
 from retrench.workflow.data_sources import SYNTHETIC_TARIFFS, read_panel_csv, tariff_source
 
 FIT_FILE = "fit.nc"

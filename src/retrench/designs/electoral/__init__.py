@@ -1,0 +1,1 @@
+"""The electoral estimation design (see :mod:`retrench.designs.registry`)."""

@@ -1,0 +1,1 @@
+"""The gvc estimation design (see :mod:`retrench.designs.registry`)."""

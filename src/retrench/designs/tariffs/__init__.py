@@ -1,0 +1,1 @@
+"""The tariffs estimation design (see :mod:`retrench.designs.registry`)."""
