@@ -28,12 +28,12 @@ _cli_workflow.register(app)  # fit MODEL, check, simulate, report, calibrate MOD
 
 @app.command()
 def demo() -> None:
-    """Theory tables at the papers' values, then fit the embedded synthetic tariff data."""
-    from retrench.designs.tariffs.demo import run_tariff_demo
-    from retrench.workflow.demo import run_demo
+    """Theory tables at the papers' values, then each design's demo (the tariff model fitted to
+    the embedded synthetic data)."""
+    from retrench.workflow.demo import run_demo, run_design_demos
 
     run_demo()
-    run_tariff_demo()
+    run_design_demos()
 
 
 def main() -> None:

@@ -78,10 +78,10 @@ def calibrate(
     ] = False,
 ) -> None:
     """Simulation-based calibration: coverage of the posterior intervals over many fits."""
+    from retrench.bayes.render import frame_table
     from retrench.designs import registry
     from retrench.workflow import calibration_summary
     from retrench.workflow.executor_calibration import run_calibration
-    from retrench.workflow.render import frame_table
 
     entry = registry.get(model)
     if entry.calibration is None:

@@ -25,18 +25,19 @@ from retrench.errors import RetrenchError, SpecError
 app = typer.Typer(help="Fit, check and use the structural models.", no_args_is_help=True)
 console = Console()
 RESULTS_HELP = "results folder of `retrench fit`"
-MODEL_HELP = "model to fit: tariffs | electoral | gvc"
+MODEL_HELP = "model to fit (a registered design; see the list below)"
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a RetrenchError (or a missing file) into one red line and exit code 2."""
+    """Turn a RetrenchError (or a missing file) into its whole message in red (every line: every
+    place looked, every row named) and exit code 2, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except (RetrenchError, FileNotFoundError) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            message = str(exc) if str(exc) else type(exc).__name__
             typer.secho(f"error: {type(exc).__name__}: {message}", fg="red", err=True)
             raise typer.Exit(code=2) from None
 
@@ -78,6 +79,46 @@ def spec_argument(spec: Path | None, overrides: dict[str, Any]) -> Any:
     return deep_merge(read_spec_file(spec), overrides) if overrides else spec
 
 
+def design_options_help() -> str:
+    """The ``fit`` options each design declares (its ModelEntry), for ``retrench fit --help``."""
+    from retrench.designs import registry
+
+    lines = []
+    for entry in registry.entries():
+        options = [
+            f"--{o.replace('_', '-')} ({entry.option_help.get(o, '')})" for o in entry.options()
+        ]
+        lines.append(
+            f"{entry.name}: {entry.description}" + (f"; {', '.join(options)}" if options else "")
+        )
+    return (
+        "Designs and their own options (--NAME VALUE after the common options):\n\n"
+        + "\n\n".join(lines)
+    )
+
+
+def parse_design_options(args: Sequence[str]) -> dict[str, Any]:
+    """``["--thresholds", "1", "--rollcalls=r.csv"]`` -> ``{"thresholds": 1, "rollcalls": "r.csv"}``
+    (values read as TOML scalars, else strings, as ``--set`` does)."""
+    options: dict[str, Any] = {}
+    items = list(args)
+    while items:
+        flag = items.pop(0)
+        if not flag.startswith("--") or len(flag) < 3:
+            raise SpecError(f"unexpected argument {flag!r}: expected --OPTION VALUE")
+        name, sep, text = flag[2:].partition("=")
+        if not sep:
+            if not items or items[0].startswith("--"):
+                raise SpecError(f"{flag}: expected a value after it")
+            text = items.pop(0)
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        options[name.replace("-", "_")] = value
+    return options
+
+
 def _observations(model: Any) -> str:
     panel = getattr(model, "panel", None)
     if panel is not None:
@@ -86,9 +127,14 @@ def _observations(model: Any) -> str:
     return f"{getattr(design, 'n_obs', '?')} observations used"
 
 
-@app.command("fit")
+@app.command(
+    "fit",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog=design_options_help(),
+)
 @user_errors
 def fit(
+    ctx: typer.Context,
     model: Annotated[str, typer.Argument(help=MODEL_HELP)],
     out: Annotated[Path, typer.Option("--out", help="results folder to write")],
     data: Annotated[
@@ -117,18 +163,6 @@ def fit(
             "default: unless chains x draws x observations > 2.5e8",
         ),
     ] = None,
-    thresholds: Annotated[
-        int | None, typer.Option("--thresholds", min=0, max=2, help="gvc: 0, 1 or 2 thresholds")
-    ] = None,
-    regressor: Annotated[
-        str | None, typer.Option("--regressor", help="gvc: mu (eq. 19) or upsilon (eq. 20)")
-    ] = None,
-    rollcalls: Annotated[
-        Path | None, typer.Option("--rollcalls", help="electoral: roll-call panel CSV")
-    ] = None,
-    districts: Annotated[
-        Path | None, typer.Option("--districts", help="electoral: district panel CSV")
-    ] = None,
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
     from retrench.designs import registry
@@ -137,10 +171,11 @@ def fit(
 
     entry = registry.get(model)
     overrides = parse_assignments(assignments or [])
-    registry.apply_fit_options(entry, overrides, {"thresholds": thresholds, "regressor": regressor})
-    extra = {k: v for k, v in {"rollcalls": rollcalls, "districts": districts}.items() if v}
-    if extra and model != "electoral":
-        raise SpecError(f"--{next(iter(extra))} applies to model 'electoral', not {model!r}")
+    options = parse_design_options(ctx.args)
+    extra = {k: str(v) for k, v in options.items() if k in entry.source_options}
+    registry.apply_fit_options(
+        entry, overrides, {k: v for k, v in options.items() if k not in entry.source_options}
+    )
     enable_compilation_cache()
     with console.status("[bold]loading data and validating the spec...") as status:
         source = entry.make_source(data, synthetic, **extra)
@@ -179,9 +214,9 @@ def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Print the diagnostics table and verdict; exit 0 on pass or warn, 1 on fail."""
     import json
 
-    from retrench.workflow.diagnostics import FAIL, diagnose
+    from retrench.bayes.diagnostics import FAIL, diagnose
+    from retrench.bayes.render import diagnostics_table
     from retrench.workflow.fitting import summary_sites
-    from retrench.workflow.render import diagnostics_table
     from retrench.workflow.results import model_class, read_attrs
 
     idata, attrs = read_attrs(out)
@@ -218,8 +253,8 @@ def simulate(
     ] = None,
 ) -> None:
     """Run a counterfactual policy over the posterior; print and save its tables (CSV in OUT)."""
+    from retrench.bayes.render import frame_table
     from retrench.designs import registry
-    from retrench.workflow.render import frame_table
     from retrench.workflow.results import load_results, read_attrs
 
     _, attrs = read_attrs(out)
@@ -273,8 +308,8 @@ def compare(
     csv: Annotated[Path | None, typer.Option("--csv", help="also write the tables here")] = None,
 ) -> None:
     """Compare fits of the same data by PSIS-LOO (elpd, difference and its SE, Pareto k)."""
+    from retrench.bayes.render import frame_table
     from retrench.workflow.compare import PARETO_K_LIMIT, compare_fits
-    from retrench.workflow.render import frame_table
 
     result = compare_fits(outs, site or None)
     for name, table in result.tables.items():

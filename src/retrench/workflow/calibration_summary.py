@@ -316,7 +316,7 @@ def summary_markdown(
     files: SummaryFiles = SummaryFiles(),
 ) -> str:
     """The text of summary.md (see :func:`write_summary`)."""
-    from retrench.workflow.render import markdown_table
+    from retrench.bayes.render import markdown_table
 
     pct = _percent(level)
     n_sets = int(table["simulations"].max())
@@ -364,7 +364,7 @@ def write_summary(
     Markdown summary (``title``, the run and its ``settings``, ``notes``, the table, the
     figures), each written atomically, the Markdown last.
     """
-    from retrench.workflow.plots import plot_rank_histograms
+    from retrench.bayes.plots import plot_rank_histograms
 
     level = _check_level(level)
     out = Path(out_dir)

@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from retrench.errors import DataError, SpecError
+from retrench.resources import embedded_dir
 
 KINDS = ("liberalizing", "reversed", "compensation")
-SYNTHETIC_DIR = Path(__file__).resolve().parents[3] / "data"
+SYNTHETIC_DIR = embedded_dir()
 DISTRICT_REQUIRED = ("district", "exposure", "d_rep_share", "uncontested", "uncontested_weight")
 
 

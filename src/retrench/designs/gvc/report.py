@@ -25,11 +25,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from retrench.bayes.diagnostics import diagnose  # noqa: E402
+from retrench.bayes.render import markdown_table  # noqa: E402
 from retrench.designs.gvc.hansen_bootstrap import HansenAnalysis, hansen_analysis  # noqa: E402
 from retrench.designs.gvc.hansen_compare import psis_loo  # noqa: E402
 from retrench.designs.gvc.posterior import pointwise_log_likelihood  # noqa: E402
-from retrench.workflow.diagnostics import diagnose  # noqa: E402
-from retrench.workflow.render import markdown_table  # noqa: E402
 
 #: Probability of the reported intervals (Bayesian equal-tailed and Hansen's LR inversion).
 INTERVAL_PROB = 0.90

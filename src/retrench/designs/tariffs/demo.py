@@ -4,7 +4,7 @@ counterfactuals.
 :func:`run_tariff_demo` regenerates the truth behind ``data/tariffs_synthetic.csv`` from the
 simulator settings (:data:`~retrench.data.simulate_tariffs.SYNTHETIC_DEMO_SETTINGS`), checks that
 the file holds exactly that panel, fits it (2 chains × 400 draws), prints recovered against true
-values and the counterfactuals, and writes the results folder with plots and a report.
+values and the counterfactuals; the workflow then writes the results folder with a report.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ DEMO_DRAWS, DEMO_WARMUP, DEMO_CHAINS, DEMO_SEED = 400, 400, 2, 7
 def synthetic_panel_and_truth(path: str | os.PathLike[str] | None = None):
     """The embedded synthetic panel (read from the CSV) and its regenerated truth."""
     from retrench.data.simulate_tariffs import SYNTHETIC_DEMO_SETTINGS, simulate_tariff_panel
-    from retrench.workflow.results import SYNTHETIC_TARIFFS, read_panel_csv
+    from retrench.data.sources import read_panel_csv
+    from retrench.designs.tariffs.source import SYNTHETIC_FILE
+    from retrench.resources import embedded_file
 
-    path = Path(path) if path is not None else SYNTHETIC_TARIFFS
+    path = Path(path) if path is not None else embedded_file(SYNTHETIC_FILE)
     panel = read_panel_csv(path)
     regenerated, truth = simulate_tariff_panel(**SYNTHETIC_DEMO_SETTINGS)
     same_rows = len(panel) == len(regenerated) and (
@@ -71,24 +73,21 @@ def recovery_table(idata, truth, countries: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("parameter")
 
 
-def run_tariff_demo(
-    out: str | os.PathLike[str] = "retrench-output/demo/tariffs", console: Console | None = None
-) -> dict:
+def run_tariff_demo(console: Console | None = None) -> dict:
     """Fit the embedded synthetic tariff panel and print recovery and counterfactuals.
 
-    Returns a dict with the recovery table, the coverage by parameter, the verdict and timing.
+    Returns a dict with the recovery table, the coverage by parameter, the verdict and timing,
+    and the fitted ``model`` with its data ``source`` record (which
+    :func:`retrench.workflow.demo.run_design_demo` writes into a results folder with the report).
     """
+    from retrench.bayes.diagnostics import diagnose
+    from retrench.bayes.render import frame_table
     from retrench.designs.tariffs.model import TariffModel
     from retrench.designs.tariffs.policies import scenario_tables
-    from retrench.designs.tariffs.report import write_report
+    from retrench.designs.tariffs.source import tariff_source
     from retrench.designs.tariffs.spec import SMALL_PANEL_OVERRIDES
-    from retrench.workflow.diagnostics import diagnose
-    from retrench.workflow.jax_cache import enable_compilation_cache
-    from retrench.workflow.render import frame_table
-    from retrench.workflow.results import SYNTHETIC_TARIFFS, save_results
 
     console = console or Console()
-    enable_compilation_cache()
     start = time.perf_counter()
     panel, truth = synthetic_panel_and_truth()
     model = TariffModel(panel, SMALL_PANEL_OVERRIDES)  # ~3 countries per region
@@ -119,10 +118,9 @@ def run_tariff_demo(
         {name: t["mean"].describe()[["mean", "min", "max"]] for name, t in tables.items()}
     ).T.rename_axis("counterfactual (across countries)")
     console.print(frame_table(summary, "counterfactuals over the posterior (posterior means)"))
-    save_results(model, out, {"kind": "csv", "path": str(SYNTHETIC_TARIFFS)})
-    report = write_report(model, out)
-    console.print(f"plots and report: {report}")
     return {
+        "model": model,
+        "source": tariff_source(synthetic=True),
         "recovery": table,
         "coverage": coverage.to_dict(),
         "verdict": diag.verdict,

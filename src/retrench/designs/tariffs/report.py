@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from retrench.bayes import inference_data as idio
-from retrench.workflow import plots
-from retrench.workflow.diagnostics import diagnose
-from retrench.workflow.render import markdown_table
+from retrench.bayes import plots
+from retrench.bayes.diagnostics import diagnose
+from retrench.bayes.render import markdown_table
 
 RIDGE_COUNTRIES = ("USA", "CHN", "DEU", "BRA", "IND")
 

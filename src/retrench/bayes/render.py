@@ -7,7 +7,7 @@ import math
 import pandas as pd
 from rich.table import Table
 
-from retrench.workflow.diagnostics import Diagnostics
+from retrench.bayes.diagnostics import Diagnostics
 
 
 def _fmt(value: object) -> str:
