@@ -1,15 +1,15 @@
 """Files retrench ships: the spec files of ``models/`` and the embedded data of ``data/``.
 
 Both folders stay at the top of the repository, where users read and edit them; the wheel
-carries them as the packages ``retrench._models`` and ``retrench._embedded`` (a ``package-dir``
-mapping in ``pyproject.toml``), found here with :mod:`importlib.resources`. In a source checkout
-run without installing (``PYTHONPATH=src``) those packages do not exist and the repository's
-folders are used: :func:`repository_root` is the one place that knows where a checkout's root is.
+carries them as the packages ``retrench._models`` and ``retrench._embedded`` (a ``package_dir``
+mapping in ``setup.py``), found here through the import system. In a source checkout (run with
+``PYTHONPATH=src`` or installed editable) the repository's folders are used:
+:func:`repository_root` is the one place that knows where a checkout's root is.
 """
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import os
 from pathlib import Path
 
@@ -31,13 +31,14 @@ def _shipped(package: str, folder: str) -> Path:
     root = repository_root()
     if root is not None and (root / folder).is_dir():
         return root / folder
-    try:
-        return Path(str(importlib.resources.files(package)))
-    except ModuleNotFoundError:
-        raise DataError(
-            f"retrench's {folder}/ folder is missing: not in a source checkout "
-            f"({Path(__file__).resolve().parents[2]}) nor packaged as {package}"
-        ) from None
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if locations:  # a folder without __init__.py: a namespace package with one location
+        return Path(locations[0])
+    raise DataError(
+        f"retrench's {folder}/ folder is missing: not in a source checkout "
+        f"({Path(__file__).resolve().parents[2]}) nor packaged as {package}"
+    )
 
 
 def models_dir() -> Path:
