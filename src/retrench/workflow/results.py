@@ -57,7 +57,7 @@ def save_results(model: StructuralModel, out: str | os.PathLike[str], source: di
     """Write ``fit.nc`` (with the data source in its attributes) and ``spec.toml`` into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    idio.set_attrs(model._require_fit(), {"retrench_data_source": json.dumps(source)})
+    idio.set_attrs(model.require_fit(), {"retrench_data_source": json.dumps(source)})
     model.save(out / FIT_FILE)
     (out / SPEC_FILE).write_text(spec_to_toml(model.spec), encoding="utf-8")
     return out

@@ -80,11 +80,9 @@ def fit_posterior(
 
     from retrench.bayes import inference_data as idio
 
-    model = design_model(*data["design"], max_tree_depth=max_tree_depth)
-    model.observed = {
-        "yea": jnp.asarray(data["yea"]),
-        "d_rep_share": jnp.asarray(data["d_rep_share"]),
-    }
+    model = design_model(*data["design"], max_tree_depth=max_tree_depth).with_observed(
+        {"yea": jnp.asarray(data["yea"]), "d_rep_share": jnp.asarray(data["d_rep_share"])}
+    )
     idata = model.fit(draws=draws, chains=1, seed=seed, warmup=warmup, prior_draws=2)
     out = idio.posterior_draws(idata, list(SBC_PARAMETERS))
     return {k: v[::thin] for k, v in out.items()}

@@ -250,7 +250,7 @@ def threshold_count_table(
 
 # --- report.md -----------------------------------------------------------------------------------
 def _diagnostics_lines(model) -> list[str]:
-    idata = model._require_fit()
+    idata = model.require_fit()
     posterior_vars = set(idata.posterior.data_vars)
     names = [v for v in ("beta", "delta", "sigma") if v in posterior_vars]
     diag = diagnose(idata, names, max_tree_depth=model.spec["sampler"]["max_tree_depth"])

@@ -82,8 +82,8 @@ def simulate(
 
 def fit(data: dict, seed: int, warmup: int = 400, draws: int = 400, thin: int = 2) -> dict:
     """Posterior draws (one chain, thinned by ``thin`` against autocorrelated ranks)."""
-    model, _ = _tariff_model(*data["shape"])
-    model.observed = {"tariff": jnp.asarray(data["tariff"])}
+    designed, _ = _tariff_model(*data["shape"])
+    model = designed.with_observed({"tariff": jnp.asarray(data["tariff"])})
     idata = model.fit(draws=draws, chains=1, seed=seed, warmup=warmup, prior_draws=2)
     out = idio.posterior_draws(idata, list(SBC_PARAMETERS))
     return {k: v[::thin] for k, v in out.items()}

@@ -66,7 +66,7 @@ def write_report(model, out: str | os.PathLike[str]) -> Path:
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    idata = model._require_fit()
+    idata = model.require_fit()
     diag = diagnose(
         idata, model.summary_sites, max_tree_depth=model.spec["sampler"]["max_tree_depth"]
     )
