@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from retrench._cli_workflow import app
 from typer.testing import CliRunner
 
+from retrench._cli_workflow import app
 from retrench.data.simulate_tariffs import simulate_tariff_panel
 from retrench.workflow.jax_cache import enable_compilation_cache
 

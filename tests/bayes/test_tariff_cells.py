@@ -17,8 +17,6 @@ import pandas as pd
 import pytest
 from numpyro.infer import log_likelihood
 from numpyro.infer.util import initialize_model
-from retrench.bayes.tariff_spec import SMALL_PANEL_OVERRIDES
-from retrench.bayes.tariffs import TariffModel
 from scipy import stats
 
 import retrench  # noqa: F401  (x64)
@@ -29,6 +27,8 @@ from retrench.bayes.cell_statistics import (
     observe_left_censored,
     reduce_to_cells,
 )
+from retrench.bayes.tariff_spec import SMALL_PANEL_OVERRIDES
+from retrench.bayes.tariffs import TariffModel
 from retrench.data.simulate_tariffs import simulate_tariff_panel
 from retrench.errors import DataError
 

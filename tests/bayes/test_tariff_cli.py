@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from retrench._cli_workflow import app
-from retrench.workflow.diagnostics import diagnose
 from typer.testing import CliRunner
 
+from retrench._cli_workflow import app
+from retrench.workflow.diagnostics import diagnose
 from retrench.workflow.results import read_attrs
 
 runner = CliRunner()

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from benchmarks.calibration_tasks import TARIFF_NOTES, run_tariff_calibration
-from retrench.bayes.tariff_calibration import SBC_PARAMETERS
 
+from retrench.bayes.tariff_calibration import SBC_PARAMETERS
 from retrench.workflow.calibration_summary import parameter_table, write_summary
 from retrench.workflow.executor import RunSummary
 from retrench.workflow.executor_calibration import CalibrationResult

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpyro.infer.util import log_density
+
 from retrench.bayes.tariff_data import hs_section, prepare_country_panel, summarise_tradewar
 from retrench.bayes.tariff_structure import (
     TARIFF_UPPER,
@@ -20,7 +21,6 @@ from retrench.bayes.tariff_structure import (
     tariff_logit,
 )
 from retrench.bayes.tariffs import TariffModel
-
 from retrench.data.simulate_tariffs import simulate_tariff_panel
 from retrench.errors import DataError
 

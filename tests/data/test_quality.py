@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from retrench._cli_data import data_app
 from tests.data.conftest import read_rows
 from typer.testing import CliRunner
 
+from retrench._cli_data import data_app
 from retrench.data import quality_report
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from retrench.bayes.electoral import ElectoralModel
 
+from retrench.bayes.electoral import ElectoralModel
 from retrench.data.simulate_electoral import ElectoralTruth, simulate_electoral
 
 FAST_SAMPLER = {"sampler": {"max_tree_depth": 6, "seed": 11}}

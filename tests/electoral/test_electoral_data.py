@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from retrench.bayes.electoral import ElectoralModel
 from retrench.bayes.electoral_data import classify_rollcalls, synthetic_panels
-
 from retrench.data.panels_electoral import ROLLCALL_PANEL_COLUMNS
 from retrench.data.simulate_electoral import (
     DISTRICT_COLUMNS,
@@ -123,8 +123,9 @@ def test_bad_inputs_name_what_is_wrong(panels):
 def test_uncontested_mixture_uses_the_data_weight(panels):
     """Under "mixture" a flagged district's density is (1 − w)N(μ, σ) + wN(μ, σ_u) with w its
     uncontested weight (hand computation with scipy); contested districts keep N(μ, σ)."""
-    from retrench.bayes.electoral import district_distribution
     from scipy import stats
+
+    from retrench.bayes.electoral import district_distribution
 
     _, districts = panels
     model = ElectoralModel(panels[0], {"districts": {"uncontested": "mixture"}}, districts)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from retrench.bayes.electoral import ElectoralModel
 
 from retrench.bayes import electoral_checks as ck
 from retrench.bayes import electoral_counterfactuals as cf
+from retrench.bayes.electoral import ElectoralModel
 from retrench.data.simulate_electoral import congress_outcomes
 from retrench.errors import SpecError
 

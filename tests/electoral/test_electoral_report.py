@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from retrench.workflow.report_electoral import write_report
 
 from retrench.bayes import electoral_checks as ck
 from retrench.bayes import electoral_counterfactuals as cf
 from retrench.errors import SpecError
+from retrench.workflow.report_electoral import write_report
 
 
 def test_policies_are_described_and_unknown_ones_refused(fitted):

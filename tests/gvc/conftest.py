@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from retrench.bayes.gvc_design import design_from_panel
 from retrench.bayes.gvc_model import GVCThresholdModel
 from retrench.bayes.gvc_posterior import ThresholdSampler
-
 from retrench.data.simulate_gvc import simulate_gvc_panel
 
 

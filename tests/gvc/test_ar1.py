@@ -7,8 +7,8 @@ import dataclasses
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from retrench.bayes.gvc_ar1 import ar1_arrays, ar1_log_likelihood, fit_linear_ar1
 
+from retrench.bayes.gvc_ar1 import ar1_arrays, ar1_log_likelihood, fit_linear_ar1
 from retrench.errors import DataError
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
 from retrench.bayes.gvc_design import design_from_panel
 from retrench.bayes.gvc_marginal import exact_threshold_posterior
 from retrench.bayes.gvc_posterior import pointwise_log_likelihood
 from retrench.bayes.gvc_threshold import conditional_log_likelihood, threshold_arrays
-
 from retrench.data.simulate_gvc import simulate_gvc_panel
 
 

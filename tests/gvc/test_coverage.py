@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from retrench.workflow.hansen_coverage import run_coverage_study
 
 

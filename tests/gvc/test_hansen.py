@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from retrench.bayes.gvc_design import design_from_panel, interval_covers, threshold_grid
+from retrench.data.simulate_gvc import simulate_gvc_panel
+from retrench.errors import DataError
 from retrench.workflow.hansen import (
     concentrate,
     fit_one_threshold,
@@ -18,9 +21,6 @@ from retrench.workflow.hansen_bootstrap import (
     bootstrap_zero_vs_one,
     hansen_analysis,
 )
-
-from retrench.data.simulate_gvc import simulate_gvc_panel
-from retrench.errors import DataError
 
 
 def _dummy_regression_ssr(design, threshold: float) -> float:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from retrench.bayes.gvc_counterfactual import (
     DEFAULT_RESHORE_AMOUNT,
     POLICIES,
     counterfactual_tables,
 )
+from retrench.errors import SpecError
 from retrench.workflow.hansen_bootstrap import hansen_analysis
 from retrench.workflow.report_gvc import after_fit, phi_hansen_table, write_report
-
-from retrench.errors import SpecError
 
 
 @pytest.fixture(scope="module")

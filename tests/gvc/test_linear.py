@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from retrench.bayes.gvc_linear import (
     linear_agreement_table,
     panel_ols_two_way,
     two_way_fixed_effects_ols,
 )
 from retrench.bayes.gvc_model import GVCThresholdModel
-from retrench.workflow.report_gvc import after_fit, write_report
-
 from retrench.errors import SpecError
+from retrench.workflow.report_gvc import after_fit, write_report
 
 pytest.importorskip("linearmodels")
 

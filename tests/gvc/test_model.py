@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from retrench.bayes.gvc_linear import two_way_fixed_effects_ols
 from retrench.bayes.gvc_model import GVCThresholdModel
-
 from retrench.errors import DataError, SpecError
 
 SIM_SPEC = {"data": {"years": [2000, 2015]}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from retrench.bayes.gvc_design import DEFAULT_COLUMNS, design_from_panel
 from retrench.bayes.gvc_linear import two_way_fixed_effects_ols
 from retrench.bayes.gvc_structural import (
@@ -12,10 +13,9 @@ from retrench.bayes.gvc_structural import (
     structural_participation,
     structural_thresholds,
 )
-from retrench.workflow.hansen_compare import psis_loo
-
 from retrench.data.simulate_gvc import simulate_gvc_panel
 from retrench.errors import DataError
+from retrench.workflow.hansen_compare import psis_loo
 
 
 def test_simulated_panel_schema_and_size():

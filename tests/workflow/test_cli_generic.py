@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from retrench._cli_workflow import parse_assignments, spec_argument
 from typer.testing import CliRunner
 
+from retrench._cli_workflow import parse_assignments, spec_argument
 from retrench.cli import app
 from retrench.errors import SpecError
 from retrench.workflow import registry

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+
 from retrench.workflow.diagnostics import FAIL, PASS, WARN, diagnose
 
 with warnings.catch_warnings():

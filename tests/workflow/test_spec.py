@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from retrench.bayes.tariffs import TARIFF_SCHEMA, TariffModel
 
 from retrench.bayes.priors import PRIOR_FAMILIES, prior_distribution, validate_prior
 from retrench.bayes.spec import (
@@ -16,6 +15,7 @@ from retrench.bayes.spec import (
     spec_to_toml,
     validate_spec,
 )
+from retrench.bayes.tariffs import TARIFF_SCHEMA, TariffModel
 from retrench.data.simulate_tariffs import simulate_tariff_panel
 from retrench.errors import SpecError
 
