@@ -220,11 +220,6 @@ def district_loser_share(lam_logit: Array, exposure_loading: Array, z_exposure: 
     return jax.nn.sigmoid(lam_logit + exposure_loading * z_exposure)
 
 
-def l_vote_share(m: Array, lam_c: Array, d_w: Array, d_l: Array, beta: Array) -> Array:
-    """Lemma 1 in a district: L's vote share ½ + m((1 − λ_c)D_w + λ_c D_ℓ + β) (unclipped)."""
-    return 0.5 + m * ((1.0 - lam_c) * d_w + lam_c * d_l + beta)
-
-
 def exposure_slope(
     m: Array, lam: Array, exposure_loading: Array, d_w: Array, d_l: Array, sign_rep: float
 ) -> Array:

@@ -11,7 +11,7 @@ participation is recomputed with the shifted regressors:
 Results are on the raw GVCP scale (``gvc = mean + sd · standardised``), as an ``xarray.Dataset``
 with dims ``(sample, country, year)``: ``gvc_factual``, ``gvc_counterfactual``, ``gvc_change``.
 :func:`threshold_membership` gives P(ω_it > φ_j | y) per country-year from the exact φ pmf.
-:func:`counterfactual_tables` is the CLI hook (``retrench counterfactual gvc --policy ...``):
+:func:`counterfactual_tables` is the CLI hook (``retrench simulate RESULTS --policy ...``):
 per-country tables for the policies in :data:`POLICIES`.
 """
 

@@ -1,6 +1,6 @@
 """Fit the GVC threshold models (eq. 16, 19, 20) with NUTS and recover the posterior of φ.
 
-:func:`fit_threshold_model` is the thin fit function the workflow class wraps: it runs NUTS on
+:class:`ThresholdSampler` is what the model class wraps: it runs NUTS on
 :func:`retrench.designs.gvc.threshold.gvc_threshold_model` and returns a
 :class:`ThresholdPosterior` with the draws of (α, η, β, δ, σ) and the exact posterior of φ:
 
@@ -330,21 +330,6 @@ class ThresholdSampler:
                 "diverging": np.asarray(diverging),
             },
         )
-
-
-def fit_threshold_model(
-    design: ThresholdDesign,
-    n_thresholds: int = 1,
-    draws: int = 1000,
-    warmup: int = 500,
-    chains: int = 2,
-    seed: int = 0,
-    priors: Mapping[str, Any] | None = None,
-    phi_prior: str = "uniform",
-) -> ThresholdPosterior:
-    """Fit eq. 16 (``n_thresholds=0``) or eq. 19/20 (1 or 2) by NUTS with φ marginalised."""
-    sampler = ThresholdSampler(n_thresholds, draws, warmup, chains, priors)
-    return sampler.run(design, seed, phi_prior)
 
 
 def threshold_mean_shift(design: ThresholdDesign, samples, phi_index_draws) -> np.ndarray:

@@ -38,9 +38,6 @@ candidate is a quadratic in (β, δ): ``S_g = ỹᵀỹ − 2βᵀZ̃ᵀỹ + β
 whose middle regime is smaller than the trimming minimum have zero prior mass. NUTS thus moves
 in (β, δ, σ) only (6-7 dimensions). The posterior of φ is recovered per draw from the
 conditional weights p(φ = grid[g] | β, δ, σ, y) (:mod:`retrench.designs.gvc.posterior`).
-
-The optional smooth-transition variant (:func:`gvc_smooth_transition_model`) replaces the
-indicator by ``1 / (1 + exp(−(q − φ)/s))`` with a continuous φ; it is not the default.
 """
 
 from __future__ import annotations
@@ -269,30 +266,3 @@ def gvc_threshold_model(
         numpyro.factor(
             "log_likelihood", jax.nn.logsumexp(phi_log_weights(params, data, n_thresholds))
         )
-
-
-def gvc_smooth_transition_model(
-    data: ThresholdArrays,
-    priors: Mapping[str, Any] | None = None,
-    transition_scale: float = 0.005,
-) -> None:
-    """Optional smooth-transition variant (one threshold): ``δ x / (1 + exp(−(q − φ)/s))``.
-
-    φ ~ Uniform(grid[0], grid[-1]) is continuous and sampled by NUTS; ``transition_scale`` s is
-    fixed (units of ω). Fixed effects integrated out as in :func:`gvc_threshold_model`. Not the
-    default: the paper's threshold (eq. 19/20) is a step.
-    """
-    params = _sample_slopes(data, 1, {**DEFAULT_PRIORS, **(priors or {})})
-    phi = numpyro.sample("phi", dist.Uniform(data.grid[0], data.grid[-1]))
-    weight = jax.nn.sigmoid((data.threshold_variable - phi) / transition_scale)
-    u = data.fe_basis
-    resid = data.y - data.covariates @ params["beta"]
-    resid = resid - params["delta"][0] * data.threshold_regressor * weight
-    resid = resid - u @ (u.T @ resid)
-    sigma = params["sigma"]
-    numpyro.factor(
-        "log_likelihood",
-        -data.dof * jnp.log(sigma)
-        - 0.5 * data.dof * jnp.log(2 * jnp.pi)
-        - 0.5 * resid @ resid / sigma**2,
-    )
