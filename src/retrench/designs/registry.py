@@ -161,8 +161,11 @@ def apply_fit_options(entry: ModelEntry, spec: dict[str, Any], options: Mapping[
             continue
         if option not in entry.fit_options:
             raise SpecError(foreign_option_message(entry, option))
-        section, _, key = entry.fit_options[option].partition(".")
-        spec.setdefault(section, {})[key] = value
+        *path, key = entry.fit_options[option].split(".")
+        table = spec
+        for part in path:
+            table = table.setdefault(part, {})
+        table[key] = value
 
 
 def foreign_option_message(entry: ModelEntry, option: str) -> str:
