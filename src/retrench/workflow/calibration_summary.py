@@ -31,8 +31,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from retrench.atomic import write_atomic
 from retrench.errors import SpecError
 from retrench.workflow.executor import FAILURES_FILE
 from retrench.workflow.executor_calibration import CalibrationResult
@@ -224,22 +224,6 @@ def plot_rank_ecdf(
 
 
 # --- writing ----------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path`` (same suffix), then rename it
-    over ``path``; on failure the temporary file is removed and ``path`` left as it was."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _markdown_rows(table: pd.DataFrame, level: float) -> pd.DataFrame:
