@@ -108,11 +108,14 @@ class StructuralModel(abc.ABC):
         observed_sites: names of the likelihood's observed sample sites (the first is the one
             LOO uses); sites absent from a given model instance are skipped.
         summary_sites: posterior sites shown in summaries and diagnostics.
+        optional_summary_sites: summary sites only some fits of the design have (e.g. a block
+            of the likelihood a spec switches on); diagnosed where the posterior holds them.
     """
 
     schema: ClassVar[SpecSchema]
     observed_sites: ClassVar[tuple[str, ...]]
     summary_sites: ClassVar[tuple[str, ...]] = ()
+    optional_summary_sites: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: pd.DataFrame, spec: str | os.PathLike[str] | Mapping | None = None):
         self.spec: Spec = load_spec(self.schema, spec)

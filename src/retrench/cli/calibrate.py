@@ -54,7 +54,7 @@ def collect_finished(out: Path):
 @app.command("calibrate")
 @user_errors
 def calibrate(
-    model: Annotated[str, typer.Argument(help="model to calibrate: tariffs | electoral")],
+    model: Annotated[str, typer.Argument(help="design to calibrate")],
     out: Annotated[Path, typer.Option("--out", help="folder for per-task results and summary")],
     simulations: Annotated[
         int, typer.Option("--simulations", min=1, help="number of simulated data sets")
@@ -85,7 +85,8 @@ def calibrate(
 
     entry = registry.get(model)
     if entry.calibration is None:
-        raise SpecError(f"model {model!r} has no calibration tasks (known: tariffs, electoral)")
+        known = ", ".join(e.name for e in registry.entries() if e.calibration) or "none"
+        raise SpecError(f"model {model!r} has no calibration tasks (known: {known})")
     if not 0 < level < 1:
         raise SpecError(f"--level must be in (0, 1), got {level}")
     if address is not None and executor != "ray":

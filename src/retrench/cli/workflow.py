@@ -1,11 +1,12 @@
 """CLI of the estimation workflow: ``fit``, ``check``, ``simulate``, ``report``, ``compare``.
 
-Every estimation design registered in :mod:`retrench.designs.registry` (tariffs, electoral, gvc)
-gets the same commands: ``fit MODEL`` writes a results folder; ``check``, ``simulate`` and
-``report`` read the model's name from that folder and call that design's hooks. Each command is
-a thin wrapper over library functions. Any error a user can cause (bad spec, missing data, a
-results folder of another model, an option of another design) ends the command with one clear
-line on stderr and exit code 2, never a traceback; ``check`` exits 1 when the verdict is "fail".
+Every estimation design registered in :mod:`retrench.designs.registry` gets the same commands:
+``fit MODEL`` writes a results folder; ``check``, ``simulate`` and ``report`` read the model's
+name from that folder and call that design's hooks; a design's own ``fit`` options come from its
+registry entry. Each command is a thin wrapper over library functions. Any error a user can
+cause (bad spec, missing data, a results folder of another model, an option of another design)
+ends the command with its whole message on stderr (every place looked, every row named) and exit
+code 2, never a traceback; ``check`` exits 1 when the verdict is "fail".
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def fit(
     out: Annotated[Path, typer.Option("--out", help="results folder to write")],
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="data root (holding wdi_tariff_rates/ ...) or a panel CSV"),
+        typer.Option("--data", help="data root (folder of the dataset folders) or a panel CSV"),
     ] = None,
     synthetic: Annotated[
         bool, typer.Option("--synthetic", help="the embedded synthetic data in data/")

@@ -39,10 +39,9 @@ class FitOutcome:
 
 
 def summary_sites(model_or_class: Any, posterior: Any) -> list[str]:
-    """The summary sites of a design (incl. the tariff model's trade-war block) present in
-    ``posterior``."""
-    names = list(model_or_class.summary_sites)
-    names += list(getattr(model_or_class, "tradewar_summary_sites", ()))
+    """The summary sites of a design (incl. its optional ones, e.g. a trade-war block) present
+    in ``posterior``."""
+    names = list(model_or_class.summary_sites) + list(model_or_class.optional_summary_sites)
     return [s for s in dict.fromkeys(names) if s in posterior]
 
 

@@ -141,6 +141,7 @@ class TariffModel(StructuralModel):
         "gamma_M",
     )
     tradewar_summary_sites = ("bargaining_shift_mean", "bargaining_shift_sd")
+    optional_summary_sites = tradewar_summary_sites  # diagnosed when the trade-war block is on
 
     def __init__(
         self,
