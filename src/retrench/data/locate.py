@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrench.errors import DataError
+from retrench.resources import repository_root
 
 ENV_VAR = "RETRENCH_DATA"
 
@@ -95,11 +96,6 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 
 
-def _repository_root() -> Path:
-    # src/retrench/data/locate.py -> parents[3] is the repository root.
-    return Path(__file__).resolve().parents[3]
-
-
 def candidate_roots(path: str | os.PathLike[str] | None = None) -> list[Path]:
     """Folders that may hold the dataset folders, in the order they are tried."""
     if path is not None:
@@ -108,7 +104,9 @@ def candidate_roots(path: str | os.PathLike[str] | None = None) -> list[Path]:
     env = os.environ.get(ENV_VAR)
     if env:
         roots.append(Path(env).expanduser())
-    roots.append(_repository_root() / ".." / "shared" / "data")
+    checkout = repository_root()
+    if checkout is not None:
+        roots.append(checkout / ".." / "shared" / "data")
     roots.append(Path.cwd() / ".." / "shared" / "data")
     roots.append(Path.cwd() / "shared" / "data")
     unique: list[Path] = []

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from retrench.atomic import write_atomic
 from retrench.bayes import inference_data as idio
 from retrench.errors import SpecError
 
@@ -53,12 +54,8 @@ class FitComparison:
 
     def write_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to ``path`` atomically (temporary file + ``os.replace``)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        self.to_frame().to_csv(tmp, index=False)
-        os.replace(tmp, path)
-        return path
+        frame = self.to_frame()
+        return write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 
 def folder_labels(folders: Sequence[str | os.PathLike[str]]) -> list[str]:
