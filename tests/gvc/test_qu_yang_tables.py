@@ -121,6 +121,7 @@ def test_eq16_and_eq17_equal_linearmodels(panel):
         assert table.loc[(name, "coef"), "17"] == pytest.approx(r17.params[name], abs=1e-10)
     assert table.loc[("log_size", "coef"), "17"] == pytest.approx(r17.params["log_size"], abs=1e-10)
     assert table.loc[("r2_within_two_way", "coef"), "16"] == pytest.approx(r16.rsquared)
+    assert table.loc[("r2_within_country", "coef"), "16"] == pytest.approx(r16.rsquared_within)
 
 
 @pytest.mark.parametrize("lag", [2, 4])

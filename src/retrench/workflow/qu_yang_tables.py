@@ -20,6 +20,10 @@ Method choices (:class:`MethodChoices`; ``PROJECT`` and ``PAPER`` presets):
 ``replications``  bootstrap draws (the paper: 500).
 
 t-values are classical (two-way FE OLS, n − p degrees of freedom); the paper does not say.
+Three R² are reported: ``r2`` with the fixed effects (LSDV), ``r2_within_two_way`` of the two-way
+demeaned regression (linearmodels' ``rsquared``, reghdfe's "within R²") and
+``r2_within_country`` = 1 − Σ(ỹ − x̃β̂)²/Σỹ² on country-demeaned data with the two-way slopes and
+no year effects (linearmodels' ``rsquared_within``).
 """
 
 from __future__ import annotations
@@ -75,6 +79,16 @@ def _ols_rows(design: ThresholdDesign, extra: dict[str, np.ndarray] | None = Non
         out[(name, "t")] = coef / fit.se[name]
     out[("r2", "coef")] = fit.r2
     out[("r2_within_two_way", "coef")] = fit.r2_within
+    x = np.column_stack([design.covariates, *(extra or {}).values()])
+    counts = np.bincount(design.unit)
+
+    def country_demeaned(v: np.ndarray) -> np.ndarray:
+        return v - (np.bincount(design.unit, v) / counts)[design.unit]
+
+    y_w = country_demeaned(design.y)
+    x_w = np.column_stack([country_demeaned(c) for c in x.T])
+    resid = y_w - x_w @ np.array(list(fit.coef.values()))
+    out[("r2_within_country", "coef")] = 1.0 - float(resid @ resid) / float(y_w @ y_w)
     out[("n", "coef")] = fit.n_obs
     return out
 
