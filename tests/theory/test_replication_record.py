@@ -188,3 +188,20 @@ def test_seed002_row11_solution_shares_on_2000_draws():
     assert exists.mean() == pytest.approx(0.478, abs=1e-4)
     assert int(np.sum(exists & ~ok)) == 109 and not np.any(ok & ~exists)
     assert np.asarray(vol.exists).all()
+
+
+# ------------------------------------------------------------------ seed 004 (Rodrik)
+
+
+def test_seed004_full_removal_pcbr_and_rule_of_thumb_numbers():
+    """Row 5: PCBR = 2S(p^w)/((b + s)τ0) + s/(b + s) = 9.86 at τ0 = 0.04, 5.10 at 0.08 (S = p/2,
+    p^w = 4/7, b + s = 1.5); row 7: 2(1 + t)/(e t) = 51 at t = 2 %, 11 at t = 10 % (e = 2)."""
+    from retrench.theory.pcbr import pcbr_rule_of_thumb, political_cost_benefit_ratio
+
+    for tau0, printed in [(0.04, 9.86), (0.08, 5.10)]:
+        hand = 2 * (0.5 * 4 / 7) / (1.5 * tau0) + 0.5 / 1.5
+        assert hand == pytest.approx(printed, abs=5e-3)
+        assert float(political_cost_benefit_ratio(tau0, 0.0)) == pytest.approx(hand, rel=1e-12)
+    for t, printed in [(0.02, 51.0), (0.10, 11.0)]:
+        assert 2 * (1 + t) / (2.0 * t) == pytest.approx(printed, abs=1e-9)
+        assert float(pcbr_rule_of_thumb(t, 2.0, 1.0)) == pytest.approx(printed, abs=1e-9)
