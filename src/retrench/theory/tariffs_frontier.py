@@ -67,7 +67,8 @@ class FrontierSolution(NamedTuple):
         exists: a nonprohibitive frontier point solving eq. 6 was found.
         n_roots: number of sign changes of φ at nonprohibitive frontier points (grid spacing
             0.05 in log λ); the solution is the one with λ closest to 1.
-        converged: bisection and the Newton polish agree (|Δτ| < 1e-8) with residual < 1e-8.
+        converged: bisection and the Newton polish agree (|Δτ| < 1e-8) with residual < 1e-8;
+            also True where no point exists (``exists`` False is an answer, not a failure).
     """
 
     tau_x: Array
