@@ -8,7 +8,9 @@ This module gathers the names of DESIGN.md section 2 from three modules, one con
   (eq. 5) and the eq. 6 residual;
 * :mod:`~retrench.theory.tariffs_equilibria` — Nash, reciprocal efficient (eq. 6),
   Pareto-weighted and power-shift (section 4) solutions;
-* :mod:`~retrench.theory.tariffs_closed_forms` — eq. 7 and the Nash closed form (test oracles).
+* :mod:`~retrench.theory.tariffs_closed_forms` — eq. 7 and the Nash closed form (test oracles);
+* :mod:`~retrench.theory.tariffs_frontier` — the Pareto frontier in closed form, eq. 6 solved
+  robustly along it (any weights, either form of eq. 5), and Figure 1's curves.
 
 ``PAPER_PARAMETERS`` holds the paper's worked example (Figure 1: γ_M = 1.2, γ_E = 1.1, section
 3.3 forms) for demos. The paper gives no numbers for the publics' weights; the public entry is an
@@ -31,6 +33,12 @@ from retrench.theory.tariffs_equilibria import (
     power_shift,
     public_preferred_tariffs,
     reciprocal_efficient_tariffs,
+)
+from retrench.theory.tariffs_frontier import (
+    FrontierSolution,
+    figure1_curves,
+    frontier_tariffs,
+    reciprocal_efficient_tariffs_on_frontier,
 )
 from retrench.theory.tariffs_market import (
     MarketParams,
@@ -71,6 +79,10 @@ PAPER_PARAMETERS = PaperTariffExample(
 
 __all__ = [
     "PAPER_PARAMETERS",
+    "FrontierSolution",
+    "figure1_curves",
+    "frontier_tariffs",
+    "reciprocal_efficient_tariffs_on_frontier",
     "MarketParams",
     "ObjectivePair",
     "PaperTariffExample",

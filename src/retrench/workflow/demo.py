@@ -21,6 +21,7 @@ from rich.table import Table
 
 from retrench.errors import SpecError
 from retrench.theory import electoral, electoral_paper, gvc, pcbr, tariffs
+from retrench.workflow import theory_figures
 
 
 def _fmt(value: object, digits: int = 4) -> str:
@@ -196,9 +197,11 @@ def run_demo(console: Console | None = None, out_dir: Path | str = "retrench-out
         console.print()
     out_dir.mkdir(parents=True, exist_ok=True)
     figure = plot_exit_thresholds(out_dir / "exit_thresholds.png")
+    figure1 = theory_figures.plot_deremer_figure1(out_dir / "deremer_figure1.png")
+    figure3 = theory_figures.plot_melnick_figure3(out_dir / "melnick_figure3.png")
     if console.record:
         (out_dir / "theory_tables.txt").write_text(console.export_text())
-    console.print(f"Saved: {out_dir / 'theory_tables.txt'}, {figure}")
+    console.print(f"Saved: {out_dir / 'theory_tables.txt'}, {figure}, {figure1}, {figure3}")
 
 
 def run_design_demo(
