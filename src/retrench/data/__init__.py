@@ -5,8 +5,8 @@ Entry points:
 * :func:`load` (``load(name, path=None)``) -- one validated loader per dataset folder;
 * :func:`quality_report` -- coverage, missingness and robust outlier flags;
 * panels: :func:`electoral_rollcall_panel`, :func:`electoral_member_votes`,
-  :func:`electoral_district_panel`, :func:`tariff_country_panel`, :func:`tradewar_tariff_panel`, :func:`wto_status_panel`,
-  :func:`gvc_panel` (with :func:`gvc_missing_countries`).
+  :func:`electoral_district_panel`, :func:`tariff_country_panel`, :func:`tradewar_tariff_panel`,
+  :func:`wto_status_panel`, :func:`gvc_panel` (with :func:`gvc_missing_countries`).
 
 Data are found through ``path``, ``$RETRENCH_DATA`` or ``../shared/data`` next to the repository
 (see :mod:`retrench.data.locate`); they are never copied into the repository.
