@@ -8,7 +8,9 @@ This module gathers the names of DESIGN.md section 2 from three modules, one con
   (eq. 5) and the eq. 6 residual;
 * :mod:`~retrench.theory.tariffs_equilibria` — Nash, reciprocal efficient (eq. 6),
   Pareto-weighted and power-shift (section 4) solutions;
-* :mod:`~retrench.theory.tariffs_closed_forms` — eq. 7 and the Nash closed form (test oracles).
+* :mod:`~retrench.theory.tariffs_closed_forms` — eq. 7 and the Nash closed form (test oracles);
+* :mod:`~retrench.theory.tariffs_regimes` — the Nash tariff as a function of γ_M alone and the
+  reciprocal efficient tariff, specific and ad valorem, with domain flags (WTO accession).
 
 ``PAPER_PARAMETERS`` holds the paper's worked example (Figure 1: γ_M = 1.2, γ_E = 1.1, section
 3.3 forms) for demos. The paper gives no numbers for the publics' weights; the public entry is an
@@ -21,6 +23,7 @@ from typing import NamedTuple
 
 from retrench.theory.tariffs_closed_forms import (
     efficient_tariff_closed_form,
+    nash_ad_valorem_closed_form,
     nash_tariff_closed_form,
 )
 from retrench.theory.tariffs_equilibria import (
@@ -53,6 +56,13 @@ from retrench.theory.tariffs_objectives import (
     reciprocal_stationarity_residual,
     reciprocity_ratio,
 )
+from retrench.theory.tariffs_regimes import (
+    RegimeTariff,
+    nash_prohibitive_weight,
+    nash_tariff,
+    nash_zero_weight,
+    reciprocal_tariff,
+)
 
 
 class PaperTariffExample(NamedTuple):
@@ -75,6 +85,7 @@ __all__ = [
     "ObjectivePair",
     "PaperTariffExample",
     "PowerShift",
+    "RegimeTariff",
     "TariffSolution",
     "TariffWeights",
     "autarky_price",
@@ -84,7 +95,11 @@ __all__ = [
     "government_objective",
     "importer_price",
     "market_clearing_residual",
+    "nash_ad_valorem_closed_form",
+    "nash_prohibitive_weight",
+    "nash_tariff",
     "nash_tariff_closed_form",
+    "nash_zero_weight",
     "nash_tariffs",
     "objective_gradients",
     "pareto_efficient_tariffs",
@@ -94,6 +109,7 @@ __all__ = [
     "public_welfare",
     "reciprocal_efficient_tariffs",
     "reciprocal_stationarity_residual",
+    "reciprocal_tariff",
     "reciprocity_ratio",
     "tariff_in_domain",
     "to_ad_valorem",
