@@ -32,10 +32,10 @@ def _numeric(data: pd.DataFrame, column: str) -> pd.Series:
     values = pd.to_numeric(raw, errors="coerce")
     bad = raw.notna() & values.isna()
     if bad.any():
-        rows = list(np.flatnonzero(bad.to_numpy()))
+        rows = [int(i) for i in np.flatnonzero(bad.to_numpy())]
         raise DataError(
             f"column {column!r}: expected numbers; row(s) {rows[:5]} hold "
-            f"{[raw.iloc[r] for r in rows[:5]]}"
+            f"{[raw.iloc[r] for r in rows[:5]]} ({len(rows)} row(s) in all)"
         )
     return values.astype(float)
 
