@@ -219,3 +219,20 @@ def test_simulation_keeps_the_real_accession_structure():
     )
     entry = dict(zip(truth.country_code, truth.entry, strict=True))
     assert entry["CHN"] == pytest.approx(2001.95) and np.isnan(entry["DZA"])
+
+
+def test_model_builds_on_the_real_status_panel():
+    from retrench.data import wto_status_panel
+    from retrench.data.locate import candidate_roots
+
+    if not any((root / "wto_membership").is_dir() for root in candidate_roots()):
+        pytest.skip("real data folder not available")
+    status = wto_status_panel()
+    model = TariffAccessionModel(status)
+    usable = status.loc[status["year"].between(1988, 2022) & status["tariff_applied_pct"].notna()]
+    assert len(model.panel) + int(usable["suspect"].sum()) == len(usable)
+    assert set(model.excluded["reason"]) <= {"tariff missing", "flagged suspect by the data layer"}
+    china = model.panel.loc[model.panel["country_code"] == "CHN"].set_index("year")
+    assert china.loc[2000, "years_in_regime"] < 0 < china.loc[2002, "years_in_regime"]
+    algeria = model.panel.loc[model.panel["country_code"] == "DZA", "years_in_regime"]
+    assert algeria.isna().all()  # never joined: Nash tariff in every year
