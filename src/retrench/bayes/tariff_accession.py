@@ -32,7 +32,7 @@ A shift in weights at accession (issue 16's variant) is not in this version.
 Domain (stated in full in :mod:`~retrench.bayes.tariff_accession_structure`): the lower bound of
 γ_M is 5/8, where the Nash tariff is zero, so that the low pre-accession tariffs of the Baltic
 states, Moldova, Ukraine or Kazakhstan (0.1–3.8 %, far below the 9.1 % Nash tariff at γ_M = 1)
-are Nash tariffs of governments with γ_M ≈ 0.63–0.72 rather than misfits; the regime assumption
+are Nash tariffs of governments with γ_M ≈ 0.63–0.79 rather than misfits; the regime assumption
 (outside = Nash) is kept for every economy.
 
 What the data identify: γ_M,c from the years outside, γ_E,c given γ_M,c from the years inside,

@@ -6,7 +6,7 @@ Domain of the weights (issue 16; DeRemer 2023 section 3.3 forms, symmetric gover
   prohibitive 1/3 (:func:`~retrench.theory.tariffs_regimes.nash_zero_weight`,
   :func:`~retrench.theory.tariffs_regimes.nash_prohibitive_weight`). The lower bound lies below
   1 on purpose: pre-accession tariffs of 0.1–3.8 % (the Baltic states, Moldova, Ukraine,
-  Kazakhstan) are Nash tariffs only at γ_M ≈ 0.63–0.72, i.e. governments that weigh
+  Kazakhstan) are Nash tariffs only at γ_M ≈ 0.63–0.79, i.e. governments that weigh
   import-competing profits below consumers' surplus. Nash tariffs below zero (import subsidies)
   are ruled out because no economy reports one outside the WTO.
 * γ_E ∈ ((8γ_M − 5)/9, 3): the reciprocal tariff t^R = (2γ_M + 1 − 3γ_E)/(2(4 − γ_M)) then runs
