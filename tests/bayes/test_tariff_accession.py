@@ -23,7 +23,7 @@ from retrench.data.simulate_tariffs_accession import (
     simulate_accession_panel,
     simulate_like_status_panel,
 )
-from retrench.errors import DataError
+from retrench.errors import DataError, SpecError
 
 N_ACCEDING = 6
 
@@ -101,13 +101,19 @@ def _loglik_by_hand(params: dict, panel: pd.DataFrame, countries, spec: dict) ->
     return np.where(y <= threshold, law.logcdf(threshold), law.logpdf(y))
 
 
-@pytest.mark.parametrize("family", ["normal", "student_t"])
-def test_log_likelihood_matches_scipy_at_fixed_parameters(simulated, family):
+@pytest.mark.parametrize(
+    ("family", "phase_in"),
+    [("normal", "estimated"), ("student_t", "estimated"), ("normal", "fixed")],
+)
+def test_log_likelihood_matches_scipy_at_fixed_parameters(simulated, family, phase_in):
     panel, truth = simulated
     spec = _spec(truth.reference_year, family)
+    spec["regime"] = {"phase_in": phase_in, "fixed_phase_in_years": 2.5}
     model = TariffAccessionModel(panel, spec)
     assert (model.panel["tariff"] == 0).sum() >= 1  # a censored row is exercised
     params = _fixed_parameters(len(model.countries))
+    if phase_in == "fixed":  # phi = 2.5 comes from the spec, not from a sampled site
+        del params["phase_in_years"]
     batched = {k: jnp.asarray(v)[None] for k, v in params.items()}
     ours = log_likelihood(model.model, batched, model.inputs, model.observed)["tariff_obs"][0]
     expected = _loglik_by_hand(params, model.panel, model.countries, model.spec)
@@ -236,3 +242,11 @@ def test_model_builds_on_the_real_status_panel():
     assert china.loc[2000, "years_in_regime"] < 0 < china.loc[2002, "years_in_regime"]
     algeria = model.panel.loc[model.panel["country_code"] == "DZA", "years_in_regime"]
     assert algeria.isna().all()  # never joined: Nash tariff in every year
+
+
+def test_spec_errors_name_the_key(simulated):
+    panel, truth = simulated
+    with pytest.raises(SpecError, match="regime.phase_in: expected one of estimated, fixed"):
+        TariffAccessionModel(panel, {"regime": {"phase_in": "instant"}})
+    with pytest.raises(SpecError, match="weights.lkj_concentration: must be > 0"):
+        TariffAccessionModel(panel, {"weights": {"lkj_concentration": 0.0}})
