@@ -32,6 +32,7 @@ def _spec(reference_year: int, family: str = "normal") -> dict:
     return {
         "likelihood": {"family": family},
         "data": {"years": [1990, 2020], "reference_year": reference_year},
+        "regime": {"phase_in": "estimated"},  # the simulated truth has phi = 2 years
     }
 
 

@@ -18,7 +18,10 @@ Model, for economy c and year y:
   the spec's priors (non-centred). The prior on γ_E is the one these imply;
 * regime: share_cy = 1 − exp(−max(x_cy, 0)/φ), x_cy = years from entry (GATT date for
   original members, WTO date for Article XII accessions) to 1 July of y, 0 for an economy that
-  never joined; φ (``phase_in_years``) estimated or fixed (``[regime]``);
+  never joined; φ (``phase_in_years``) fixed at 3 years by default or estimated
+  (``[regime]``): estimated on the WDI panel it ran to ~36 years, reading the members'
+  continuing liberalisation after entry as a slow move toward negative reciprocal tariffs
+  (see docs/tariffs_accession.md), so the estimate is the sensitivity run;
 * mean tariff t_cy = (1 − share_cy) t^N(γ_M,c) + share_cy t^R(γ_E,c, γ_M,c);
 * observation y_cy = (1 + t_cy) e^{β(y − ref)} − 1 + σ_c ε_cy, ε Normal or Student-t,
   σ_c = floor + exp(a + b z'_c) (hierarchical, non-centred); reported tariffs at or below
