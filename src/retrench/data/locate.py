@@ -92,6 +92,12 @@ DATASETS: dict[str, DatasetInfo] = {
             "Populist EP vote shares (Larsen), PopuList 2.0, CHES 1999-2019",
             "dict: ep_elections, popu_list, ches",
         ),
+        DatasetInfo(
+            "wto_membership",
+            ("wto_membership.csv", "wto_observers.csv"),
+            "WTO members (membership and GATT dates, route) and observers",
+            "dict: members, observers",
+        ),
     )
 }
 
