@@ -18,11 +18,11 @@ from numpyro.infer.util import log_likelihood
 from scipy import stats
 
 import retrench  # noqa: F401  (x64)
-from retrench.bayes.tariff_accession import TariffAccessionModel
 from retrench.data.simulate_tariffs_accession import (
     simulate_accession_panel,
     simulate_like_status_panel,
 )
+from retrench.designs.accession.model import TariffAccessionModel
 from retrench.errors import DataError, SpecError
 
 N_ACCEDING = 6

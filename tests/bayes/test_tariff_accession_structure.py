@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import retrench  # noqa: F401  (x64)
-from retrench.bayes.tariff_accession_structure import (
+from retrench.designs.accession.structure import (
     gamma_E_from_reciprocal,
     gamma_M_from_logit,
     reciprocal_from_logit,

@@ -1,7 +1,7 @@
 """Simulated economy-year tariffs around GATT/WTO entry from known weights (issue 16).
 
 An independent NumPy implementation of the generative model of
-:mod:`retrench.bayes.tariff_accession` (DeRemer 2023, section 3.3 forms, written out by hand):
+:mod:`retrench.designs.accession.model` (DeRemer 2023, section 3.3 forms, written out by hand):
 
 | code | symbol | meaning |
 |---|---|---|

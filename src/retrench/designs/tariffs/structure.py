@@ -13,17 +13,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import jax
 import jax.numpy as jnp
 import numpy as np
-import numpyro
-import numpyro.distributions as dist
-from numpyro.distributions.transforms import AffineTransform
 
-from retrench.bayes.priors import prior_distribution
+from retrench.bayes.priors import prior_distribution, scaled_prior, scaled_site  # noqa: F401  (re-exported)
 from retrench.theory.pcbr import political_cost_benefit_ratio
 from retrench.theory.tariffs import (
     TariffWeights,
@@ -147,24 +141,3 @@ def power_shift_flagged(gamma_E: jax.Array, gamma_M: jax.Array):
     )
     dtau_x, dtau_y = finite_cotangent(ps.dtau_x), finite_cotangent(ps.dtau_y_star)
     return jnp.where(ok, dtau_x, 0.0), jnp.where(ok, dtau_y, 0.0), ok
-
-
-def scaled_prior(prior: Mapping[str, Any], scale: jax.Array) -> dist.Distribution:
-    """The law of ``scale · x`` for x from ``prior`` (scale > 0): log density
-    log p(y / scale) − log scale."""
-    base = prior_distribution(prior)
-    return dist.TransformedDistribution(base, AffineTransform(0.0, scale, domain=base.support))
-
-
-def scaled_site(name: str, prior: Mapping[str, Any], unit: float) -> jax.Array:
-    """Sample ``name`` (prior ``prior``) on the coordinate ``<name>_scaled`` = ``name`` / unit
-    and record ``name`` as a deterministic; ``unit = 1`` samples ``name`` directly.
-
-    The model is unchanged (``<name>_scaled`` has the prior of ``name`` scaled by 1/unit). Use
-    it for a parameter the data pin far below the 1e-3 variance that NumPyro's (Stan's)
-    regularised mass-matrix estimate adds, e.g. the common tariff trend (posterior sd ~3e-5).
-    """
-    if unit == 1.0:
-        return numpyro.sample(name, prior_distribution(prior))
-    scaled = numpyro.sample(f"{name}_scaled", scaled_prior(prior, jnp.asarray(1.0 / unit)))
-    return numpyro.deterministic(name, unit * scaled)

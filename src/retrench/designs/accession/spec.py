@@ -1,4 +1,4 @@
-"""Spec schema of the tariff-accession design (``models/tariffs_accession.toml``).
+"""Spec schema of the tariff-accession design (``models/accession.toml``).
 
 Sections beyond the common ones (DESIGN.md section 2):
 
@@ -34,7 +34,7 @@ def _year(value: Any, key: str) -> int:
 
 
 ACCESSION_SCHEMA = SpecSchema(
-    model_name="tariffs_accession",
+    model_name="accession",
     parameters=(
         "mu_reciprocal_logit",
         "mu_gamma_M_logit",

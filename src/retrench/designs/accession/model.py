@@ -10,7 +10,7 @@ tariffs after (Bagwell & Staiger 2011 use WTO accessions the same way).
 
 Model, for economy c and year y:
 
-* weights on the bounded domain of :mod:`retrench.bayes.tariff_accession_structure`
+* weights on the bounded domain of :mod:`retrench.designs.accession.structure`
   (γ_M ∈ (5/8, 7/4), γ_E ∈ ((8γ_M − 5)/9, 3)) through the logit coordinates u_c = (u_R, u_M)_c
   of the reciprocal tariff t^R_c on (−1, 1/3) and of γ_M on (5/8, 7/4), a bijection of that
   domain (γ_E solved from t^R and γ_M): u_c = μ + diag(s) L z_c, z_c ~ Normal(0, I₂),
@@ -32,7 +32,7 @@ Identifying assumption: an economy's weights (γ_E, γ_M) are the same before an
 entry; only the regime changes. Accession itself does not change who has the government's ear.
 A shift in weights at accession (issue 16's variant) is not in this version.
 
-Domain (stated in full in :mod:`~retrench.bayes.tariff_accession_structure`): the lower bound of
+Domain (stated in full in :mod:`~retrench.designs.accession.structure`): the lower bound of
 γ_M is 5/8, where the Nash tariff is zero, so that the low pre-accession tariffs of the Baltic
 states, Moldova, Ukraine or Kazakhstan (0.1–3.8 %, far below the 9.1 % Nash tariff at γ_M = 1)
 are Nash tariffs of governments with γ_M ≈ 0.63–0.79 rather than misfits; the regime assumption
@@ -77,17 +77,16 @@ import pandas as pd
 
 from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 from retrench.bayes.censored import LeftCensored
-from retrench.bayes.priors import prior_distribution
-from retrench.bayes.tariff_accession_data import prepare_accession_panel
-from retrench.bayes.tariff_accession_spec import ACCESSION_SCHEMA
-from retrench.bayes.tariff_accession_structure import (
+from retrench.bayes.priors import prior_distribution, scaled_site
+from retrench.designs.accession.panel import prepare_accession_panel
+from retrench.designs.accession.spec import ACCESSION_SCHEMA
+from retrench.designs.accession.structure import (
     gamma_E_from_reciprocal,
     gamma_M_from_logit,
     reciprocal_from_logit,
     regime_share,
     regime_tariffs,
 )
-from retrench.bayes.tariff_structure import scaled_site
 
 WEIGHT_COORDINATES = ("reciprocal", "gamma_M")
 TREND_UNIT = 0.001
@@ -99,7 +98,7 @@ class TariffAccessionModel(StructuralModel):
     Args:
         data: economy-year tariffs with regime timing, in the schema of
             :func:`retrench.data.wto_status_panel` (or the columns the spec maps).
-        spec: None (``models/tariffs_accession.toml``), a TOML path, or a dict merged over it.
+        spec: None (``models/accession.toml``), a TOML path, or a dict merged over it.
     """
 
     schema = ACCESSION_SCHEMA
@@ -212,7 +211,7 @@ class TariffAccessionModel(StructuralModel):
         gamma_E, gamma_M = self._weights(n_country)
         phase = self._phase_in_years()
         # sampled as trend / 0.001: its posterior sd (~3e-4) is far below the 1e-3 variance
-        # NumPyro's mass-matrix regularisation assumes (see bayes/tariff_structure.scaled_site)
+        # NumPyro's mass-matrix regularisation assumes (see retrench.bayes.priors.scaled_site)
         trend = scaled_site("trend", priors["trend"], TREND_UNIT)
         sigma_mean = numpyro.sample("sigma_log_mean", prior_distribution(priors["sigma_log_mean"]))
         sigma_sd = numpyro.sample("sigma_log_sd", prior_distribution(priors["sigma_log_sd"]))
