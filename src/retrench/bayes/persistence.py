@@ -25,7 +25,17 @@ import pandas as pd
 from retrench.bayes import inference_data as idio
 from retrench.errors import DataError, SpecError
 
-PACKAGES = ("retrench", "jax", "jaxlib", "numpyro", "arviz", "xarray", "pandas", "optimistix")
+PACKAGES = (
+    "retrench",
+    "jax",
+    "jaxlib",
+    "numpyro",
+    "arviz-base",
+    "arviz-stats",
+    "xarray",
+    "pandas",
+    "optimistix",
+)
 
 
 def panel_hash(panel: pd.DataFrame) -> str:

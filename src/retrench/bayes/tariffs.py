@@ -112,8 +112,7 @@ def drop_sites(idata: idio.InferenceData, names: Sequence[str], groups: Sequence
     """Remove the variables ``names`` (where present) from the groups ``groups`` of ``idata``."""
     for group_name in groups:
         if idio.has_group(idata, group_name):
-            data = idio.group(idata, group_name)
-            setattr(idata, group_name, data.drop_vars([n for n in names if n in data]))
+            idio.drop_variables(idata, group_name, names)
 
 
 class TariffModel(StructuralModel):

@@ -12,7 +12,8 @@ differently, so the data hash is not the test). A site that some fits lack or ob
 is listed in the result's ``skipped`` with the reason, never compared on different rows.
 
 The table per site is ArviZ's ``compare`` (PSIS-LOO, Vehtari, Gelman & Gabry 2017): ``elpd_loo``,
-its ``se``, ``elpd_diff`` to the best fit and ``dse``, the standard error of the pointwise
+its ``se``, ``elpd_diff`` to the best fit (ArviZ 1's sign: this fit's elpd minus the best's, so
+0 or negative) and ``dse``, the standard error of the pointwise
 difference (read a difference as clear when it is several ``dse``), stacking ``weight``, and
 ``max_pareto_k`` (above 0.7 the estimate for that fit is unreliable; ``warning`` is True).
 """

@@ -26,22 +26,14 @@ from retrench.workflow.hansen_bootstrap import HansenAnalysis
 
 
 def psis_loo(log_lik: np.ndarray) -> dict[str, float]:
-    """PSIS-LOO from an (S, n) pointwise log likelihood: elpd, se, p_loo and max Pareto k.
-
-    The Pareto smoothing is :func:`retrench.bayes.inference_data.psis_log_weights` (ArviZ).
-    """
-    log_weights, pareto_k = idio.psis_log_weights(log_lik)  # (n, S), (n,)
-    stacked = log_weights + log_lik.T
-    top = stacked.max(axis=1, keepdims=True)
-    pointwise = (top + np.log(np.exp(stacked - top).sum(axis=1, keepdims=True)))[:, 0]
-    lppd_top = log_lik.max(axis=0)
-    lppd = lppd_top + np.log(np.mean(np.exp(log_lik - lppd_top), axis=0))
-    n = pointwise.size
+    """PSIS-LOO from an (S, n) pointwise log likelihood: elpd, se, p_loo and max Pareto k
+    (arviz-stats through :func:`retrench.bayes.inference_data.loo_from_log_lik`)."""
+    result = idio.loo_from_log_lik(log_lik)
     return {
-        "elpd_loo": float(pointwise.sum()),
-        "elpd_loo_se": float(np.sqrt(n * np.var(pointwise))),
-        "p_loo": float(lppd.sum() - pointwise.sum()),
-        "max_pareto_k": float(np.max(pareto_k)),
+        "elpd_loo": result.elpd_loo,
+        "elpd_loo_se": result.se,
+        "p_loo": result.p_loo,
+        "max_pareto_k": float(np.max(result.pareto_k)),
     }
 
 
