@@ -4,6 +4,8 @@ design."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -104,7 +106,9 @@ def test_gvc_fit_check_simulate_report_end_to_end(tmp_path) -> None:
     spec_text = (out / "spec.toml").read_text()
     assert "count = 1" in spec_text
     check = runner.invoke(app, ["check", str(out)])
-    assert check.exit_code in (0, 1) and "verdict" in check.output
+    verdict = re.search(r"verdict: (pass|warn|fail)", check.output)
+    assert verdict is not None, check.output
+    assert check.exit_code == (1 if verdict.group(1) == "fail" else 0)
     listed = runner.invoke(app, ["simulate", str(out)])
     assert listed.exit_code == 0 and "reshore-omega" in listed.output
     bad = runner.invoke(app, ["simulate", str(out), "--policy", "nope"])
