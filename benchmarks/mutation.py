@@ -298,7 +298,9 @@ def _run_tests(root: Path, tests: tuple[str, ...], python: str, timeout: float) 
     except subprocess.TimeoutExpired:
         return -1, "timeout"
     lines = [ln for ln in done.stdout.splitlines() if ln.strip()]
-    return done.returncode, lines[-1] if lines else done.stderr.strip()[-200:]
+    first = next((ln.split(" - ")[0] for ln in lines if ln.startswith(("FAILED", "ERROR"))), "")
+    tail = lines[-1] if lines else done.stderr.strip()[-200:]
+    return done.returncode, f"{tail}; {first}" if first else tail
 
 
 def run(mutants, python: str, timeout: float, baseline: bool = True) -> list[dict]:
