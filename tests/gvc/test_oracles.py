@@ -200,7 +200,8 @@ def _hand_means(design, post, covariates=None, q=None) -> np.ndarray:
             for j, g in enumerate(post.phi_index_draws[s]):
                 if q[i] > design.grid[g]:
                     value += smp["delta"][s, j] * covariates[i, k]
-            value += smp["country_effect"][s, design.unit[i]] + smp["year_effect"][s, design.time[i]]
+            value += smp["country_effect"][s, design.unit[i]]
+            value += smp["year_effect"][s, design.time[i]]
             out[s, i] = value
     return out
 
