@@ -19,10 +19,10 @@ def _real_root() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def data_root() -> Path:
+def data_root(require_data) -> Path:
     root = _real_root()
     if root is None:
-        pytest.skip("real data folder (../shared/data or $RETRENCH_DATA) not available")
+        require_data("real data folder (../shared/data or $RETRENCH_DATA) not available")
     return root
 
 

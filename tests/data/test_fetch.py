@@ -35,9 +35,13 @@ EXPECTED_NAMES = {
     "wto_membership",
 }
 
-pytestmark = pytest.mark.skipif(
-    not SHARED_DATA.is_dir(), reason=f"shared data folder not found at {SHARED_DATA}"
-)
+
+@pytest.fixture(autouse=True)
+def _shared_data_present(require_data):
+    """Every test here serves or compares ``shared/data``: skipped (or, under
+    RETRENCH_REQUIRE_DATA=1, failed) when it is absent."""
+    if not SHARED_DATA.is_dir():
+        require_data(f"shared data folder not found at {SHARED_DATA}")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

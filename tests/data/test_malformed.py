@@ -223,10 +223,6 @@ def test_corrupted_file_raises_naming_file_column_and_row(
     assert text in message, message
 
 
-def test_at_least_25_cases():
-    assert len(CASES) >= 25
-
-
 def test_adh_t2_case_really_breaks_consistency(data_root):
     # Row 27 must be a second-period row for the t2 = 0 edit above to be an error.
     from tests.data.conftest import read_rows

@@ -41,7 +41,7 @@ def test_substituted_root_finds_give_the_same_equilibrium_without_their_gradient
 def test_quick_benchmark_runs_and_renders():
     payload = bench.run(quick=True)
     fit, cost = payload["fit"], payload["root_finds"]
-    assert fit["fit_s"] > 0 and fit["compile_s"] >= 0
+    assert fit["fit_s"] > 0
     assert fit["ess_bulk_per_s"] == pytest.approx(fit["min_ess_bulk"] / fit["fit_s"])
     assert cost["root_find_only_s"] > 0 and cost["n_root_finds"] == 30
     text = "\n".join(bench.markdown(payload))

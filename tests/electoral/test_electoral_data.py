@@ -35,12 +35,13 @@ def test_simulated_panels_have_the_real_schema(panels):
     assert (districts.loc[districts["fully_uncontested_swing"], "d_rep_share"].abs() == 100).all()
 
 
-def test_simulated_schema_matches_the_real_panels_when_available(panels):
-    data = pytest.importorskip("retrench.data")
+def test_simulated_schema_matches_the_real_panels_when_available(panels, require_data):
+    from retrench import data
+
     try:
         real_r, real_d = data.electoral_rollcall_panel(), data.electoral_district_panel()
-    except Exception as exc:  # real data not present on this machine
-        pytest.skip(f"real data unavailable: {exc}")
+    except DataError as exc:  # real data not present on this machine
+        require_data(f"real data unavailable: {exc}")
     rollcalls, districts = panels
     assert list(real_r.columns) == list(rollcalls.columns)
     assert list(real_d.columns) == list(districts.columns)

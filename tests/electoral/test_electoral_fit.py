@@ -9,7 +9,7 @@ from retrench.bayes import electoral_checks as ck
 from retrench.bayes import electoral_counterfactuals as cf
 from retrench.bayes.electoral import ElectoralModel
 from retrench.data.simulate_electoral import congress_outcomes
-from retrench.errors import SpecError
+from retrench.errors import DataError, SpecError
 
 
 def test_recovers_exit_probabilities_bias_and_realignment(fitted, truth):
@@ -87,7 +87,7 @@ def test_save_load_round_trip_and_refusal(fitted, tmp_path):
     other = fitted._data_raw.copy()
     other.loc[0, "yea"] = max(other.loc[0, "yea"] - 1, 0) if other.loc[0, "yea"] else 1
     other.loc[0, "n_voting"] = max(other.loc[0, "n_voting"], other.loc[0, "yea"])
-    with pytest.raises(Exception, match="data"):
+    with pytest.raises(DataError, match="not the data of the saved fit"):
         ElectoralModel.load(path, other, districts=fitted._districts_raw)
 
 

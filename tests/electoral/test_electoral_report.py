@@ -57,7 +57,11 @@ def test_exposure_slope_check_matches_polyfit(fitted):
     check = ck.exposure_slope_check(fitted)
     assert check["observed"] == pytest.approx(np.polyfit(z, y, 1)[0], rel=1e-10)
     assert check["replicated_lo"] <= check["replicated_median"] <= check["replicated_hi"]
-    assert 0.0 <= check["p_value"] <= 1.0
+    # the predictive p-value from the replicated district draws, slopes by np.polyfit
+    replicated = fitted.idata.posterior_predictive["district_obs"].values.reshape(-1, z.size)
+    slopes = np.array([np.polyfit(z, rep, 1)[0] for rep in replicated])
+    assert check["p_value"] == pytest.approx(np.mean(slopes <= check["observed"]))
+    assert check["replicated_median"] == pytest.approx(np.median(slopes), rel=1e-9)
 
 
 def test_write_report_writes_plots_tables_and_markdown(fitted, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from retrench.bayes.gvc_design import design_from_panel
 from retrench.bayes.gvc_marginal import exact_threshold_posterior
-from retrench.bayes.gvc_posterior import pointwise_log_likelihood
+from retrench.bayes.gvc_posterior import ThresholdPosterior, pointwise_log_likelihood
 from retrench.bayes.gvc_threshold import conditional_log_likelihood, threshold_arrays
 from retrench.data.simulate_gvc import simulate_gvc_panel
 
@@ -78,9 +78,40 @@ def test_joint_phi_draws_follow_the_pmf(posterior_one):
 
 
 def test_pointwise_loglik_sums_to_conditional(posterior_one):
-    ll = pointwise_log_likelihood(posterior_one)
-    assert ll.shape == (posterior_one.samples["beta"].shape[0], posterior_one.design.n_obs)
-    assert np.all(np.isfinite(ll))
+    """With α, η at their least-squares values given (β, δ, φ) of a draw (lstsq on explicit
+    dummies), Σ_it log p(y_it | α, η, β, δ, σ, φ) = −n/2 log 2πσ² − SSR/2σ², and the
+    conditional log likelihood with the effects integrated out is −dof/2 log 2πσ² − SSR/2σ²:
+    the two differ by exactly −(p/2) log 2πσ², p = rank of the dummies."""
+    post, d = posterior_one, posterior_one.design
+    draws = [0, 17, 123, 399]
+    samples = {k: np.asarray(v)[draws] for k, v in post.samples.items()}
+    picks = post.phi_index_draws[draws]
+    dummies = np.concatenate([np.eye(d.n_units)[d.unit], np.eye(d.n_times)[d.time][:, 1:]], axis=1)
+    alpha, eta = [], []
+    for s in range(len(draws)):
+        shift = (
+            samples["delta"][s, 0]
+            * d.threshold_regressor
+            * (d.threshold_variable > d.grid[picks[s, 0]])
+        )
+        resid = d.y - d.covariates @ samples["beta"][s] - shift
+        theta = np.linalg.lstsq(dummies, resid, rcond=None)[0]
+        alpha.append(theta[: d.n_units])
+        eta.append(np.concatenate([[0.0], theta[d.n_units :]]))
+    samples["country_effect"], samples["year_effect"] = np.array(alpha), np.array(eta)
+    at_mode = ThresholdPosterior(d, post.arrays, 1, samples, post.phi_pmf, picks, chains=1)
+    ll = pointwise_log_likelihood(at_mode)
+    assert ll.shape == (len(draws), d.n_obs)
+    p = dummies.shape[1]
+    assert np.linalg.matrix_rank(dummies) == p
+    for s in range(len(draws)):
+        params = {k: jnp.asarray(samples[k][s]) for k in ("beta", "delta", "sigma")}
+        conditional = conditional_log_likelihood(params, post.arrays, 1)[picks[s, 0]]
+        sigma = samples["sigma"][s]
+        expected = float(conditional) - 0.5 * p * np.log(2 * np.pi * sigma**2)
+        assert ll[s].sum() == pytest.approx(expected, rel=1e-9)
+    # the drawn effects of the same draws are not the least-squares ones: a smaller sum
+    assert np.all(pointwise_log_likelihood(post)[draws].sum(axis=1) < ll.sum(axis=1))
 
 
 def test_no_threshold_gives_diffuse_phi(sampler_one, no_threshold_panel):

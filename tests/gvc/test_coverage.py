@@ -17,7 +17,7 @@ def test_coverage_study_fast_case(sampler_one):
     assert (runs.bayes_lower <= runs.bayes_estimate).all()
     assert (runs.bayes_estimate < runs.bayes_upper).all()
     assert (runs.bayes_width < 0.03).all()
-    assert (runs.bayes_seconds > 0).all() and study.compile_seconds >= 0
+    assert (runs.bayes_seconds > 0).all()
 
 
 @pytest.mark.slow

@@ -82,6 +82,17 @@ def test_after_fit_writes_hansen_beside_posterior(fitted, tmp_path):
     summary = pd.read_csv(tmp_path / "phi_summary.csv", index_col=0)
     independent = hansen_analysis(fitted.design, replications=50, alpha=0.10, seed=3)
     assert summary.loc["phi_1", "hansen_estimate"] == pytest.approx(independent.one.thresholds[0])
+    # and the estimate is the least-squares threshold of a dummy-variable regression (lstsq)
+    d = fitted.design
+    dummies = np.concatenate([np.eye(d.n_units)[d.unit], np.eye(d.n_times)[d.time][:, 1:]], 1)
+
+    def ssr(phi):
+        above = d.threshold_regressor * (d.threshold_variable > phi)
+        x = np.column_stack([dummies, d.covariates, above])
+        return np.sum((d.y - x @ np.linalg.lstsq(x, d.y, rcond=None)[0]) ** 2)
+
+    best = d.grid[int(np.argmin([ssr(phi) for phi in d.grid]))]
+    assert summary.loc["phi_1", "hansen_estimate"] == pytest.approx(best)
     assert summary.loc["phi_1", "hansen_lower"] == pytest.approx(independent.one.intervals[0][0])
     tests = pd.read_csv(tmp_path / "hansen.csv", index_col=0)["value"]
     assert tests["p_0v1"] == pytest.approx(independent.test_0v1.p_value)

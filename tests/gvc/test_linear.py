@@ -11,7 +11,7 @@ from retrench.bayes.gvc_linear import (
     two_way_fixed_effects_ols,
 )
 from retrench.bayes.gvc_model import GVCThresholdModel
-from retrench.errors import SpecError
+from retrench.errors import DataError, SpecError
 from retrench.workflow.report_gvc import after_fit, write_report
 
 pytest.importorskip("linearmodels")
@@ -81,13 +81,13 @@ def test_bayes_linear_model_agrees_with_panel_ols_simulated(no_threshold_panel, 
 
 
 @pytest.fixture(scope="module")
-def real_panel():
+def real_panel(require_data):
     from retrench.data.panels_gvc import gvc_panel
 
     try:
         return gvc_panel()
-    except (FileNotFoundError, OSError) as err:  # shared WIOD data absent on this machine
-        pytest.skip(f"WIOD 2013 panel unavailable: {err}")
+    except DataError as err:  # shared WIOD data absent on this machine
+        require_data(f"WIOD 2013 panel unavailable: {err}")
 
 
 @pytest.mark.slow  # its own compile of the K = 0 sampler for the 18 × 16 shape (~30 s)
