@@ -13,7 +13,7 @@ from pathlib import Path
 from retrench.designs.conjoint.simulate import DEFAULT_TRUTH, simulate_survey
 
 OUTPUT = Path(__file__).resolve().parent / "conjoint_synthetic.csv"
-SETTINGS = {"respondents": 600, "tasks": 5, "seed": 2025, "rating": True}
+SETTINGS = {"respondents": 300, "tasks": 4, "seed": 2025, "rating": True}
 
 
 def main() -> None:
