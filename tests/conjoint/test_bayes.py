@@ -115,3 +115,20 @@ def test_fit_follows_the_common_contract(small):
     model.fit(draws=30, chains=1, seed=1, warmup=30, prior_draws=20)
     samples = model.posterior_samples()
     assert samples["part_worth_mean"].shape == (30, len(effect_names()))
+
+
+def test_predictive_checks_replicate_marginal_means(small):
+    from retrench.designs.conjoint.checks import marginal_mean_check, replicated_choices
+
+    model = ConjointModel(small, POOLED)
+    prior = replicated_choices(model, draws=50, seed=1)
+    assert prior.shape == (50, len(small) // 2) and set(np.unique(prior)) <= {0.0, 1.0}
+    table = marginal_mean_check(model, prior)
+    # the observed marginal mean of a level, by hand
+    shown = small.ally == "Adversary"
+    row = table[(table.attribute == "ally") & (table.level == "Adversary")].iloc[0]
+    assert row.observed == pytest.approx(small.loc[shown, "chosen"].mean())
+    assert 0 <= row.p_value <= 1 and row.replicated_q05 <= row.replicated_q95
+    # a replicate equal to the data reproduces the observed marginal means exactly
+    same = marginal_mean_check(model, np.asarray(model.observed["choice"])[None, :])
+    np.testing.assert_allclose(same.observed, same.replicated_median)
