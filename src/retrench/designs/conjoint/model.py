@@ -38,7 +38,7 @@ from numpyro.infer import MCMC, NUTS
 
 from retrench.bayes.base import StructuralModel
 from retrench.bayes.priors import prior_distribution
-from retrench.designs.conjoint.attributes import ATTRIBUTES, effect_names
+from retrench.designs.conjoint.attributes import effect_names
 from retrench.designs.conjoint.encoding import (
     attribute_dummies,
     moderator_matrix,
@@ -174,8 +174,3 @@ class ConjointModel(StructuralModel):
         )
         mcmc.run(jax.random.PRNGKey(settings["seed"]), self.inputs, self.observed)
         return {k: np.asarray(v) for k, v in mcmc.get_samples().items()}
-
-
-def attribute_levels() -> dict[str, tuple[str, ...]]:
-    """The attributes the model encodes (Table 2)."""
-    return dict(ATTRIBUTES)
