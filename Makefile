@@ -1,17 +1,23 @@
 # retrench: every target creates .venv if needed and installs the package (editable) into it.
-PYTHON ?= python3.11
+# The interpreter: PYTHON=... if given, else python3.13 / python3.12 on the PATH, else a
+# pyenv-installed 3.12+ (retrench needs Python >= 3.12).
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= 2
+FIND_PYTHON := $(CURDIR)/.ci/find-python
 
-.PHONY: demo test test-all bench lint clean-venv
+.PHONY: demo test test-all bench lint clean-venv python
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (retrench needs Python >= 3.11); set PYTHON=..."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@py="$$($(FIND_PYTHON) $(PYTHON))" || exit 1; \
+	echo "creating $(VENV) with $$py ($$($$py --version 2>&1))"; \
+	$$py -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+python:
+	@$(FIND_PYTHON) $(PYTHON)
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

@@ -29,8 +29,9 @@ cfg = json.loads(sys.argv[1])
 if cfg.get("host_devices"):
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
         + f" --xla_force_host_platform_device_count={cfg['host_devices']}")
-import numpy as np, arviz as az, jax
+import numpy as np, jax
 import retrench
+from retrench.bayes import inference_data as idio
 from retrench.workflow.jax_cache import enable_compilation_cache
 enable_compilation_cache()
 from retrench.data.simulate_tariffs import simulate_tariff_panel
@@ -45,10 +46,9 @@ FREE_VARIABLES = free_variables(model)
 chains, warmup, draws = cfg["chains"], cfg["warmup"], cfg["draws"]
 
 def ess_min(idata):
-    post = idata.posterior[list(FREE_VARIABLES)]
     out = {}
     for method in ("bulk", "tail"):
-        e = az.ess(post, method=method)
+        e = idio.ess(idata, list(FREE_VARIABLES), method)
         out[method] = float(min(float(np.min(e[v].values)) for v in FREE_VARIABLES))
     return out
 
@@ -59,7 +59,7 @@ if cfg["sampler"] == "retrench_numpyro":
                         max_tree_depth=spec["max_tree_depth"], chain_method=cfg["chain_method"])
     t0 = time.perf_counter(); run(1); first = time.perf_counter() - t0
     t0 = time.perf_counter(); out = run(2); timed = time.perf_counter() - t0
-    idata = az.from_dict(posterior={k: out["z"][k] for k in FREE_VARIABLES})
+    idata = idio.from_arrays({k: out["z"][k] for k in FREE_VARIABLES})
     divergences = int(np.sum(out["diverging"]))
 else:
     import pymc as pm

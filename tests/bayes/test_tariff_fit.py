@@ -70,8 +70,9 @@ def test_pcbr_counterfactual_falls_with_the_tariff(small_tariff_fit):
     assert np.all(np.isnan(pcbr[~positive]))
     # seed 004 / retrench.theory.pcbr: PCBR(tau -> 0) = 2 S(p^w)/((b + s) tau) + s/(b + s)
     s_pw = 0.5 * 4 / 7
+    # rtol 1e-7: near tau -> 0 the ratio is ~1e4 and float64 rounding of tau is amplified
     np.testing.assert_allclose(
-        pcbr[positive], 2 * s_pw / (1.5 * tau[positive]) + 0.5 / 1.5, rtol=1e-9
+        pcbr[positive], 2 * s_pw / (1.5 * tau[positive]) + 0.5 / 1.5, rtol=1e-7
     )
 
 
@@ -90,8 +91,9 @@ def test_fit_keeps_per_country_deterministics_out_of_the_posterior(small_tariff_
     path = model.save(tmp_path / "fit.nc")
     panel = small_tariff_fit["panel"]
     again = type(model).load(path, panel)
-    for group in model.idata.groups():
-        assert getattr(again.idata, group).identical(getattr(model.idata, group)), group
+    assert idio.group_names(again.idata) == idio.group_names(model.idata)
+    for group in idio.group_names(model.idata):
+        assert idio.group(again.idata, group).identical(idio.group(model.idata, group)), group
 
 
 def test_counterfactual_tables_public_amount_matches_eq_7(small_tariff_fit):

@@ -32,6 +32,7 @@ EXPECTED_NAMES = {
     "us_trade_rollcalls",
     "wdi_tariff_rates",
     "wiod2013_gvc_indicators",
+    "wto_membership",
 }
 
 pytestmark = pytest.mark.skipif(
@@ -192,6 +193,7 @@ def test_files_provenance_calls_converted_have_no_direct_source():
     assert ("populism_europe", "ches_1999_2019_v3.csv") not in converted  # "unchanged"
     assert not any(name == "us_china_tradewar_tariffs" for name, _ in converted)  # all copies
     assert not any(name == "adhm_house_2002_2016" for name, _ in converted)  # copied unchanged
+    assert ("wto_membership", "wto_membership.csv") in converted  # compiled from several sources
 
 
 # --- fetching from a healthy mirror ---------------------------------------------------------

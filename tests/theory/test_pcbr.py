@@ -133,3 +133,31 @@ def test_pcbr_gradient_matches_hand_derivative():
     # d/dtau0 of PCBR(tau0, 0) = -2 S0 / (1.5 tau0^2)
     grad = float(jax.grad(political_cost_benefit_ratio)(0.04, 0.0))
     assert grad == pytest.approx(-2 * (0.5 * 4 / 7) / (1.5 * 0.04**2), rel=1e-8)
+
+
+# ----------------------------------------------------------------------------- inelastic supply
+
+INELASTIC = ImportMarket(1.0, 1.0, 0.3, 0.0, 4.0 / 7.0)
+
+
+def test_inelastic_supply_is_allowed_and_redistribution_is_exactly_linear():
+    """s = 0: producers' loss ∫ S = c (τ0 − τ1) exactly (quad), equal for equal cuts whatever τ0;
+    efficiency gain ½ b (τ0² − τ1²) (hand); full-removal PCBR 2c/(b τ0)."""
+    c, b = 0.3, 1.0
+    top = float(prohibitive_barrier(INELASTIC))
+    assert top == pytest.approx((1.0 - c) / b - 4.0 / 7.0)
+    for tau0 in np.linspace(0.02, top, 5):
+        cut = 0.01
+        got = float(redistribution(tau0, tau0 - cut, INELASTIC))
+        integral, _ = quad(lambda p: c + 0.0 * p, 4 / 7 + tau0 - cut, 4 / 7 + tau0)
+        assert got == pytest.approx(integral, abs=1e-14)
+        assert got == pytest.approx(c * cut, abs=1e-14)
+        gain = float(efficiency_gain(tau0, tau0 - cut, INELASTIC))
+        assert gain == pytest.approx(0.5 * b * (tau0**2 - (tau0 - cut) ** 2), abs=1e-14)
+        ratio = float(political_cost_benefit_ratio(tau0, 0.0, INELASTIC))
+        assert ratio == pytest.approx(2 * c / (b * tau0), rel=1e-12)
+
+
+def test_negative_supply_slope_is_still_refused():
+    with pytest.raises(DomainError, match="supply_slope"):
+        political_cost_benefit_ratio(0.05, 0.0, ImportMarket(1.0, 1.0, 0.3, -0.1, 4.0 / 7.0))

@@ -80,7 +80,7 @@ def test_data_sources_name_the_bad_input(tmp_path) -> None:
     [
         (["fit", "nosuch", "--out", "x"], "unknown model 'nosuch'"),
         (["fit", "tariffs", "--out", "x", "--thresholds", "1"], "applies to model gvc"),
-        (["fit", "gvc", "--out", "x", "--rollcalls", "r.csv"], "applies to model 'electoral'"),
+        (["fit", "gvc", "--out", "x", "--rollcalls", "r.csv"], "applies to model electoral"),
         (["check", "no-such-folder"], "no fit.nc here"),
         (["calibrate", "gvc", "--out", "x"], "no calibration tasks"),
     ],

@@ -52,7 +52,7 @@ def test_the_fit_with_the_wrong_slope_loses_by_many_standard_errors(folders):
     assert result.model == "toy" and result.skipped == {}
     assert list(table.index) == ["right", "wrong"]
     assert table.loc["right", "elpd_diff"] == 0.0
-    assert table.loc["wrong", "elpd_diff"] > 5 * table.loc["wrong", "dse"] > 0
+    assert -table.loc["wrong", "elpd_diff"] > 5 * table.loc["wrong", "dse"] > 0
 
 
 def test_difference_and_its_se_follow_from_the_pointwise_loo(folders):
@@ -61,7 +61,7 @@ def test_difference_and_its_se_follow_from_the_pointwise_loo(folders):
     for label in ("right", "wrong"):
         idata = idio.read_netcdf(str(folders[label] / "fit.nc"))
         pointwise[label] = np.asarray(idio.loo(idata, "y_obs").loo_i).ravel()
-    diff = pointwise["right"] - pointwise["wrong"]
+    diff = pointwise["wrong"] - pointwise["right"]  # ArviZ 1: elpd_diff = model - best
     table = result.tables["y_obs"]
     assert table.loc["wrong", "elpd_diff"] == pytest.approx(diff.sum(), rel=1e-9)
     assert table.loc["wrong", "dse"] == pytest.approx(np.sqrt(diff.size * diff.var()), rel=1e-6)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
+from retrench.bayes import inference_data as idio
 from retrench.workflow.diagnostics import FAIL, PASS, WARN, diagnose
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", FutureWarning)
-    import arviz as az
 
 
 def _idata(posterior: dict, diverging=None, n_steps=None, failures=None):
@@ -22,7 +17,7 @@ def _idata(posterior: dict, diverging=None, n_steps=None, failures=None):
     post = dict(posterior)
     if failures is not None:
         post["solver_failures"] = failures
-    return az.from_dict(posterior=post, sample_stats=stats)
+    return idio.from_arrays(post, sample_stats=stats)
 
 
 def test_independent_well_mixed_chains_pass():

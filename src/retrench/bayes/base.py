@@ -22,6 +22,8 @@ replaces the value that flows downstream, exactly as a structural-equation inter
 from __future__ import annotations
 
 import abc
+import copy
+import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -86,6 +88,18 @@ def record_solver_failures(ok: jax.Array) -> None:
     numpyro.factor("solver_failure_penalty", jnp.where(jnp.all(ok), 0.0, -jnp.inf))
 
 
+def set_run_arguments(mcmc: MCMC, *args: Any) -> None:
+    """Make ``mcmc`` remember ``args`` as the positional arguments of its last run.
+
+    PRIVATE API, isolated here: NumPyro keeps them in ``MCMC._args`` (no public setter) and
+    ArviZ's ``from_numpyro`` re-runs the model with them for the log likelihood and the observed
+    data; a design may sample a cheaper equivalent form (:meth:`StructuralModel.
+    sampling_arguments`), so the per-row arguments are put back after the run.
+    tests/bayes/test_private_api.py fails if NumPyro stops storing them there.
+    """
+    mcmc._args = args
+
+
 class StructuralModel(abc.ABC):
     """Base class: spec + panel -> NUTS fit -> predictive checks -> counterfactuals -> save/load.
 
@@ -94,11 +108,14 @@ class StructuralModel(abc.ABC):
         observed_sites: names of the likelihood's observed sample sites (the first is the one
             LOO uses); sites absent from a given model instance are skipped.
         summary_sites: posterior sites shown in summaries and diagnostics.
+        optional_summary_sites: summary sites only some fits of the design have (e.g. a block
+            of the likelihood a spec switches on); diagnosed where the posterior holds them.
     """
 
     schema: ClassVar[SpecSchema]
     observed_sites: ClassVar[tuple[str, ...]]
     summary_sites: ClassVar[tuple[str, ...]] = ()
+    optional_summary_sites: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: pd.DataFrame, spec: str | os.PathLike[str] | Mapping | None = None):
         self.spec: Spec = load_spec(self.schema, spec)
@@ -168,6 +185,37 @@ class StructuralModel(abc.ABC):
         and every predictive run use ``self.inputs`` and ``self.observed``."""
         return self.inputs, self.observed
 
+    def with_observed(self, observed: Mapping[str, Any]) -> StructuralModel:
+        """A copy of this model on the same design whose observed arrays are ``observed`` (same
+        keys and shapes as ``self.observed``), unfitted, with the data hash of ``observed``:
+        what simulation-based calibration fits to each simulated data set without rebuilding
+        (and recompiling) the model. The original model is left unchanged."""
+        if set(observed) != set(self.observed):
+            raise SpecError(
+                f"with_observed: expected the observed arrays {sorted(self.observed)}, "
+                f"got {sorted(observed)}"
+            )
+        arrays = {name: jnp.asarray(value) for name, value in observed.items()}
+        for name, value in arrays.items():
+            if value.shape != jnp.shape(self.observed[name]):
+                raise SpecError(
+                    f"with_observed: {name} has shape {value.shape}, the model's data "
+                    f"{jnp.shape(self.observed[name])}"
+                )
+        twin = copy.copy(self)
+        twin.observed = arrays
+        digest = hashlib.sha256()
+        for name in sorted(arrays):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(np.asarray(arrays[name], float)).tobytes())
+        twin.data_hash = f"observed:{digest.hexdigest()}"
+        twin.idata, twin.seed = None, None
+        return twin
+
+    def require_fit(self) -> idio.InferenceData:
+        """The fit's InferenceData; SpecError when the model has not been fitted or loaded."""
+        return self._require_fit()
+
     def site_names(self) -> dict[str, list[str]]:
         """Names of the model's sites by kind: ``latent``, ``deterministic``, ``policy``."""
         if getattr(self, "_site_names", None) is not None:
@@ -228,7 +276,7 @@ class StructuralModel(abc.ABC):
         key_fit, key_prior, key_ppc = jax.random.split(jax.random.PRNGKey(settings["seed"]), 3)
         mcmc.run(key_fit, *self.sampling_arguments(), extra_fields=("num_steps", "diverging"))
         # ArviZ re-runs the model with the run's arguments for log_likelihood and observed_data
-        mcmc._args = (self.inputs, self.observed)
+        set_run_arguments(mcmc, self.inputs, self.observed)
         samples = mcmc.get_samples()
         ppc_sites = self.active_observed_sites()
         names = self.site_names()

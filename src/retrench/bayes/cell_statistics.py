@@ -1,6 +1,6 @@
 r"""Per-cell sufficient statistics of a left-censored normal likelihood (issue 7, scaling).
 
-In the tariff model (:class:`retrench.bayes.tariffs.TariffModel`) a row i enters the likelihood
+In the tariff model (``retrench.designs.tariffs``) a row i enters the likelihood
 only through its cell k(i) = (country c, years from the reference year τ): every row of a cell
 has the same mean μ_k = (1 + t_c) e^{βτ} − 1, the same scale σ_c and the same censoring point
 c (:class:`~retrench.bayes.censored.LeftCensored`). For the **normal** family the sum over rows

@@ -13,7 +13,6 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -22,10 +21,21 @@ from typing import Any
 import jax
 import pandas as pd
 
+from retrench import atomic
 from retrench.bayes import inference_data as idio
 from retrench.errors import DataError, SpecError
 
-PACKAGES = ("retrench", "jax", "jaxlib", "numpyro", "arviz", "xarray", "pandas", "optimistix")
+PACKAGES = (
+    "retrench",
+    "jax",
+    "jaxlib",
+    "numpyro",
+    "arviz-base",
+    "arviz-stats",
+    "xarray",
+    "pandas",
+    "optimistix",
+)
 
 
 def panel_hash(panel: pd.DataFrame) -> str:
@@ -68,18 +78,8 @@ def provenance_attrs(model_name: str, spec_json: str, data_hash: str, seed: int)
 
 
 def write_atomic(idata: idio.InferenceData, path: str | os.PathLike[str]) -> Path:
-    """Write ``idata`` to ``path`` through a temporary file in the same folder + ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        idio.write_netcdf(idata, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    """Write ``idata`` to ``path`` atomically (:func:`retrench.atomic.write_atomic`)."""
+    return atomic.write_atomic(path, lambda tmp: idio.write_netcdf(idata, tmp))
 
 
 def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, dict[str, Any]]:

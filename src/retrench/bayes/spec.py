@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from retrench import resources
 from retrench.bayes.priors import validate_prior
 from retrench.errors import SpecError
 
@@ -149,9 +150,8 @@ class SpecSchema:
 
 
 def models_dir() -> Path:
-    """Folder of the shipped spec files (``$RETRENCH_MODELS_DIR`` or the repository's models/)."""
-    env = os.environ.get("RETRENCH_MODELS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "models"
+    """Folder of the shipped spec files (``$RETRENCH_MODELS_DIR`` or the packaged models/)."""
+    return resources.models_dir()
 
 
 def read_spec_file(path: str | os.PathLike[str]) -> Spec:

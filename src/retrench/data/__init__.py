@@ -6,7 +6,7 @@ Entry points:
 * :func:`quality_report` -- coverage, missingness and robust outlier flags;
 * panels: :func:`electoral_rollcall_panel`, :func:`electoral_member_votes`,
   :func:`electoral_district_panel`, :func:`tariff_country_panel`, :func:`tradewar_tariff_panel`,
-  :func:`gvc_panel` (with :func:`gvc_missing_countries`).
+  :func:`wto_status_panel`, :func:`gvc_panel` (with :func:`gvc_missing_countries`).
 
 Data are found through ``path``, ``$RETRENCH_DATA`` or ``../shared/data`` next to the repository
 (see :mod:`retrench.data.locate`); they are never copied into the repository.
@@ -25,6 +25,7 @@ from retrench.data.loaders import (
     load_us_trade_rollcalls,
     load_wdi_tariff_rates,
     load_wiod2013_gvc_indicators,
+    load_wto_membership,
 )
 from retrench.data.locate import DATASETS, ENV_VAR, candidate_roots, dataset_file
 from retrench.data.panels_electoral import (
@@ -44,6 +45,12 @@ from retrench.data.panels_tariffs import (
     tariff_country_panel,
     tradewar_tariff_panel,
 )
+from retrench.data.panels_wto import (
+    WTO_PANEL_COLUMNS,
+    WTO_STATUSES,
+    economy_status_summary,
+    wto_status_panel,
+)
 from retrench.data.quality import QualityReport, quality_report
 
 __all__ = [
@@ -54,10 +61,13 @@ __all__ = [
     "SEED_003_COUNTRIES",
     "TARIFF_COUNTRY_COLUMNS",
     "TRADEWAR_COLUMNS",
+    "WTO_PANEL_COLUMNS",
+    "WTO_STATUSES",
     "QualityReport",
     "candidate_roots",
     "dataset_file",
     "dataset_names",
+    "economy_status_summary",
     "electoral_district_panel",
     "electoral_member_votes",
     "electoral_rollcall_panel",
@@ -71,7 +81,9 @@ __all__ = [
     "load_us_trade_rollcalls",
     "load_wdi_tariff_rates",
     "load_wiod2013_gvc_indicators",
+    "load_wto_membership",
     "quality_report",
     "tariff_country_panel",
     "tradewar_tariff_panel",
+    "wto_status_panel",
 ]

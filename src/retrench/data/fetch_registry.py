@@ -1,6 +1,6 @@
 """Registry of the real datasets: where each file comes from, its size and its SHA-256.
 
-The seven datasets live in ``shared/data/<name>/``; each folder's ``PROVENANCE.md`` names the
+The eight datasets live in ``shared/data/<name>/``; each folder's ``PROVENANCE.md`` names the
 public source (a GitHub repository at a pinned commit). A file in the registry is one of two kinds:
 
 * a **byte-identical copy** of an upstream file: ``source_url`` is the raw-file URL at the pinned
@@ -82,6 +82,7 @@ _TW = ("mwaugh0328/tradewar-tracker", "753b351647341787b232bcefa349b29c42b7d474"
 _VOTES = ("Hear-Ye/congress-data", "195d3f2df1882c6acced8e78b71b1eb898b30a3f")
 _WDI = ("isa-j/Stat-App", "85a6b4414066d3729a07c83dbf509588ffc14d86")
 _WIOD = ("bquast/wiod", "59a28ac22fbd7751ea84c0f33722b5246b0af46d")
+_WTO = ("yohandry10/juego", "0df312e757680c326c485b45bee51ae2bc768a15")
 
 _WDI_XLS = (
     "Data/API_TM.TAX.MRCH.WM.AR.ZS_DS2_en_excel_v2_129989.xls",
@@ -91,6 +92,16 @@ _ROLLCALL_BUILD = (
     "selected 53 trade roll calls from Hear-Ye/congress-data data/{congress}/votes/*/data.json, "
     "joined to Voteview member files (human-vc/CongressGAT@0073f2f0 data/H{103..116}_members.csv, "
     "yahoochen97/GPIRT@87570b4f data/S{103..116}_members.csv); see PROVENANCE.md"
+)
+_WTO_BUILD = (
+    "WTO member list, names and membership dates from rosters.wto of "
+    "src/data/world-memberships.json (parsed from wto.org news_vars_e.js), cross-checked against "
+    "DiRiWa/DiRiWa data/wto_members.csv and news items; GATT dates and route from "
+    "globalgov/manytrade HUGGO_MEM_additional.csv (GATT_1947O); typed by hand; see PROVENANCE.md"
+)
+_WTO_OBSERVERS_BUILD = (
+    "observer governments, application years and status compiled by hand from WTO accession "
+    "pages and news items (sources per row); see PROVENANCE.md"
 )
 _WIOD_BUILD = (
     "derived GVC indicators computed with numpy from data/wiot_1995.RData ... wiot_2011.RData "
@@ -260,6 +271,26 @@ DATASETS: dict[str, RegisteredDataset] = {
                 571807,
                 "995a59dabfbd11653c3c035b760513aec388b1e5ce355678ec532896737bf9a5",
                 _WIOD_BUILD,
+            ),
+        ),
+    ),
+    "wto_membership": RegisteredDataset(
+        "wto_membership",
+        *_WTO,
+        files=(
+            _converted(
+                github_raw_url(*_WTO, "src/data/world-memberships.json"),
+                "wto_membership.csv",
+                24241,
+                "47c04096d270b484b2b7faed4b8216002380062fbffd7092f7b8ae8b9ef4aa7c",
+                _WTO_BUILD,
+            ),
+            _converted(
+                github_raw_url(*_WTO, "src/data/world-memberships.json"),
+                "wto_observers.csv",
+                4137,
+                "13a31bd876ef167501f8b0e03f9d55c03cef27b259ba05cb0f14681506fc21bc",
+                _WTO_OBSERVERS_BUILD,
             ),
         ),
     ),

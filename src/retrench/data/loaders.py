@@ -14,6 +14,7 @@ dataset                        returns
 ``wdi_tariff_rates``           DataFrame, one row per economy or aggregate x year
 ``wiod2013_gvc_indicators``    dict ``country_year``, ``va_source``
 ``populism_europe``            dict ``ep_elections``, ``popu_list``, ``ches``
+``wto_membership``             dict ``members`` (one row per WTO member), ``observers``
 =============================  ==============================================================
 
 Units and descriptions are in each frame's ``attrs`` (``units``, ``descriptions``, ``source``).
@@ -32,6 +33,7 @@ import pandas as pd
 from retrench.data import schemas_electoral as se
 from retrench.data import schemas_populism as sp
 from retrench.data import schemas_trade as st
+from retrench.data import schemas_wto as sw
 from retrench.data.locate import DATASETS, dataset_file, dataset_info
 from retrench.data.validation import Problem, TableSpec, raise_problems, read_table
 from retrench.errors import DataError
@@ -156,6 +158,36 @@ def load_populism_europe(path: PathLike = None, drop_invalid: bool = False) -> d
     }
 
 
+def load_wto_membership(path: PathLike = None, drop_invalid: bool = False) -> dict:
+    """WTO members (membership and GATT dates, route) and observer governments.
+
+    Returns ``{"members", "observers"}`` (dates as datetimes). Beyond the per-file schemas
+    (:mod:`retrench.data.schemas_wto`) it checks that no observer is also a member.
+    """
+    name = "wto_membership"
+    members = _read(name, sw.MEMBERSHIP_SPEC, path, drop_invalid)
+    observers = _read(name, sw.OBSERVERS_SPEC, path, drop_invalid)
+    _check_observers_are_not_members(members, observers)
+    return {"members": members, "observers": observers}
+
+
+def _check_observers_are_not_members(members: pd.DataFrame, observers: pd.DataFrame) -> None:
+    both = observers["iso3"].isin(members["iso3"])
+    if both.any():
+        rows = [int(i) for i in observers.index[both]]
+        raise_problems(
+            f"{observers.attrs['source']} (against {members.attrs['source']})",
+            [
+                Problem(
+                    "iso3",
+                    "an economy that is not a WTO member (observers and members are disjoint)",
+                    rows,
+                    list(observers.loc[both, "iso3"]),
+                )
+            ],
+        )
+
+
 def _ches_with_numeric_positions(ches: pd.DataFrame) -> pd.DataFrame:
     attrs = dict(ches.attrs)
     ches = ches.drop(columns=[c for c in ches.columns if str(c).startswith("Unnamed")])
@@ -187,6 +219,7 @@ LOADERS: dict[str, Callable[..., Any]] = {
     "wdi_tariff_rates": load_wdi_tariff_rates,
     "wiod2013_gvc_indicators": load_wiod2013_gvc_indicators,
     "populism_europe": load_populism_europe,
+    "wto_membership": load_wto_membership,
 }
 assert set(LOADERS) == set(DATASETS)
 

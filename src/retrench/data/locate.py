@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrench.errors import DataError
+from retrench.resources import repository_root
 
 ENV_VAR = "RETRENCH_DATA"
 
@@ -91,13 +92,14 @@ DATASETS: dict[str, DatasetInfo] = {
             "Populist EP vote shares (Larsen), PopuList 2.0, CHES 1999-2019",
             "dict: ep_elections, popu_list, ches",
         ),
+        DatasetInfo(
+            "wto_membership",
+            ("wto_membership.csv", "wto_observers.csv"),
+            "WTO members (membership and GATT dates, route) and observers",
+            "dict: members, observers",
+        ),
     )
 }
-
-
-def _repository_root() -> Path:
-    # src/retrench/data/locate.py -> parents[3] is the repository root.
-    return Path(__file__).resolve().parents[3]
 
 
 def candidate_roots(path: str | os.PathLike[str] | None = None) -> list[Path]:
@@ -108,7 +110,9 @@ def candidate_roots(path: str | os.PathLike[str] | None = None) -> list[Path]:
     env = os.environ.get(ENV_VAR)
     if env:
         roots.append(Path(env).expanduser())
-    roots.append(_repository_root() / ".." / "shared" / "data")
+    checkout = repository_root()
+    if checkout is not None:
+        roots.append(checkout / ".." / "shared" / "data")
     roots.append(Path.cwd() / ".." / "shared" / "data")
     roots.append(Path.cwd() / "shared" / "data")
     unique: list[Path] = []

@@ -16,6 +16,8 @@ first) and returns a :class:`QualityReport`.  The outlier rules (see :mod:`.outl
 * ``us_trade_rollcalls``: roll calls whose member total differs from the chamber size, and member
   rows without a Voteview match.
 * ``populism_europe``: PopuList classifications that end before they start.
+* ``wto_membership``: membership dates confirmed by a single source, original members dated
+  after 1997, observers without an application year.
 """
 
 from __future__ import annotations

@@ -281,6 +281,51 @@ def _populism(frames: dict) -> tuple[list, list, list[str]]:
     return coverage, out, ["PopuList *_start > *_end"]
 
 
+def _wto(frames: dict) -> tuple[list, list, list[str]]:
+    members, observers = frames["members"], frames["observers"]
+    n_sources = members["source"].str.split(";").str.len()
+    out = _outlier_rows(
+        "members",
+        members,
+        n_sources < 2,
+        "iso3",
+        "wto_member_date",
+        "source",
+        "membership date from a single source",
+    )
+    late_original = (members["route"] == "original") & (
+        members["wto_member_date"] > pd.Timestamp("1997-12-31")
+    )
+    out += _outlier_rows(
+        "members",
+        members,
+        late_original,
+        "iso3",
+        "wto_member_date",
+        "wto_member_date",
+        "original member joining after 1997 (Article XI membership was open until 1997)",
+    )
+    out += _outlier_rows(
+        "observers",
+        observers,
+        observers["application_year"].isna(),
+        "iso3",
+        None,
+        "application_year",
+        "application year not found in the sources",
+    )
+    coverage = [
+        coverage_row("members", members, "iso3", "wto_member_date"),
+        coverage_row("observers", observers, "iso3", "application_year"),
+    ]
+    rules = [
+        "membership date confirmed by fewer than 2 sources",
+        "original member dated after 1997",
+        "observer without an application year",
+    ]
+    return coverage, out, rules
+
+
 RULES: dict[str, Callable[[dict], tuple[list, list, list[str]]]] = {
     "wdi_tariff_rates": _wdi,
     "us_china_tradewar_tariffs": _tradewar,
@@ -289,4 +334,5 @@ RULES: dict[str, Callable[[dict], tuple[list, list, list[str]]]] = {
     "adh2013_china_shock_cz": _adh,
     "us_trade_rollcalls": _rollcalls,
     "populism_europe": _populism,
+    "wto_membership": _wto,
 }

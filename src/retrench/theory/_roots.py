@@ -1,9 +1,15 @@
 """Root finding with implicit differentiation, shared by every theory module.
 
-Every equilibrium without a closed form goes through :func:`find_root` (vector unknowns, Newton)
-or :func:`find_scalar_root` (one unknown, bracketed). Both wrap :func:`optimistix.root_find` with
-``adjoint=ImplicitAdjoint()`` so that gradients come from the implicit function theorem
-(dx*/dθ = -(∂F/∂x)^-1 ∂F/∂θ), never from unrolled iterations or finite differences.
+Every equilibrium without a closed form goes through one of three solvers, each with gradients
+from the implicit function theorem (dx*/dθ = -(∂F/∂x)^-1 ∂F/∂θ), never from unrolled iterations
+or finite differences:
+
+* :func:`find_scalar_root_newton` (one unknown on a bracket; safeguarded Newton with bisection
+  fallback, implicit gradients through ``jax.lax.custom_root``): the electoral proposals;
+* :func:`find_root_newton_2d` (two unknowns; closed-form 2×2 Newton steps, ``custom_root``):
+  the tariff equilibria;
+* :func:`find_root` (vector unknowns; :func:`optimistix.root_find` with Newton and
+  ``adjoint=ImplicitAdjoint()``): the world-price market clearing of the tariff model.
 
 Inside traced code (jit, vmap, grad, a NumPyro log density) a root find never raises: it is
 called with ``throw=False`` and returns a :class:`RootResult` whose ``converged`` flag the caller
@@ -87,44 +93,6 @@ def find_root(
         throw=False,
     )
     return _finish(fn, sol, args, residual_tol)
-
-
-def find_scalar_root(
-    fn: Callable[[Array, Any], Array],
-    lower: Array | float,
-    upper: Array | float,
-    args: Any = None,
-    *,
-    rtol: float = DEFAULT_RTOL,
-    atol: float = DEFAULT_ATOL,
-    max_steps: int = DEFAULT_MAX_STEPS,
-    residual_tol: float = 1e-8,
-) -> RootResult:
-    """Solve the scalar equation ``fn(x, args) = 0`` on the bracket ``[lower, upper]``.
-
-    Uses optimistix's bisection (robust: it cannot leave the bracket, so it is safe inside NUTS
-    warm-up where parameters can be extreme), with implicit differentiation in ``args``. The
-    caller must supply a bracket with a sign change; without one, ``converged`` is False.
-    """
-    dtype = jnp.result_type(float)
-    lower = jnp.asarray(lower, dtype=dtype)
-    upper = jnp.asarray(upper, dtype=dtype)
-    f_lo = fn(lower, args)
-    f_hi = fn(upper, args)
-    bracketed = jnp.sign(f_lo) * jnp.sign(f_hi) <= 0
-    solver = optx.Bisection(rtol=rtol, atol=atol, flip="detect", expand_if_necessary=False)
-    sol = optx.root_find(
-        fn,
-        solver,
-        0.5 * (lower + upper),
-        args=args,
-        options={"lower": lower, "upper": upper},
-        max_steps=max_steps,
-        adjoint=optx.ImplicitAdjoint(),
-        throw=False,
-    )
-    res = _finish(fn, sol, args, residual_tol)
-    return res._replace(converged=res.converged & bracketed)
 
 
 def raise_if_not_converged(result: RootResult, what: str) -> None:
@@ -238,9 +206,9 @@ def find_scalar_root_newton(
 ) -> RootResult:
     """Solve the scalar ``fn(x, args) = 0`` on ``[lower, upper]`` by safeguarded Newton.
 
-    Same contract as :func:`find_scalar_root` (bracket with a sign change, ``converged`` False
-    otherwise, never raises when traced) but quadratically convergent from ``x0`` (default: the
-    midpoint), so a batch needs a handful of iterations instead of ~45 bisections. Gradients
+    The caller supplies a bracket with a sign change (``converged`` False otherwise; never
+    raises when traced); quadratically convergent from ``x0`` (default: the midpoint), so a
+    batch needs a handful of iterations where bisection needs ~45. Gradients
     with respect to ``args`` are implicit (``jax.lax.custom_root``: dx*/dθ = −F_θ/F_x at the
     root); the iterations are never differentiated. The bracket and ``x0`` carry no gradient.
     """

@@ -19,6 +19,10 @@ small open economy (fixed world price) with a specific tariff τ.
   = ∫_{p^w+τ1}^{p^w+τ0} S = (τ0 − τ1) S(p^w + (τ0 + τ1)/2)  (linear at first order);
 * :func:`political_cost_benefit_ratio` = redistribution / efficiency gain.
 
+With inelastic supply (s = 0, allowed) redistribution is exactly linear, c (τ0 − τ1), the case
+the essay's "linear effects" describe without approximation; the efficiency gain is then
+½ b (τ0² − τ1²).
+
 For a complete removal (τ1 = 0) the PCBR is 2 S(p^w)/((b + s) τ0) + s/(b + s): it falls like
 1/τ0, the essay's point that chipping away at low barriers shuffles much income per dollar of gain.
 Eager calls with barriers outside the domain raise DomainError; under tracing use
@@ -91,8 +95,10 @@ def pcbr_conditions(
     tau0 = jnp.asarray(tau0, dtype=jnp.result_type(float))
     tau1 = jnp.asarray(tau1, dtype=jnp.result_type(float))
     return {
-        "demand_slope and supply_slope must be > 0": (jnp.asarray(market.demand_slope) > 0)
-        & (jnp.asarray(market.supply_slope) > 0),
+        "demand_slope must be > 0 and supply_slope >= 0 (inelastic supply allowed)": (
+            jnp.asarray(market.demand_slope) > 0
+        )
+        & (jnp.asarray(market.supply_slope) >= 0),
         "market must import at free trade (prohibitive_barrier(market) > 0)": (
             prohibitive_barrier(market) > 0
         ),

@@ -8,7 +8,11 @@ This module gathers the names of DESIGN.md section 2 from three modules, one con
   (eq. 5) and the eq. 6 residual;
 * :mod:`~retrench.theory.tariffs_equilibria` — Nash, reciprocal efficient (eq. 6),
   Pareto-weighted and power-shift (section 4) solutions;
-* :mod:`~retrench.theory.tariffs_closed_forms` — eq. 7 and the Nash closed form (test oracles).
+* :mod:`~retrench.theory.tariffs_closed_forms` — eq. 7 and the Nash closed form (test oracles);
+* :mod:`~retrench.theory.tariffs_frontier` — the Pareto frontier in closed form, eq. 6 solved
+  robustly along it (any weights, either form of eq. 5), and Figure 1's curves.
+* :mod:`~retrench.theory.tariffs_regimes` — the Nash tariff as a function of γ_M alone and the
+  reciprocal efficient tariff, specific and ad valorem, with domain flags (WTO accession).
 
 ``PAPER_PARAMETERS`` holds the paper's worked example (Figure 1: γ_M = 1.2, γ_E = 1.1, section
 3.3 forms) for demos. The paper gives no numbers for the publics' weights; the public entry is an
@@ -21,6 +25,7 @@ from typing import NamedTuple
 
 from retrench.theory.tariffs_closed_forms import (
     efficient_tariff_closed_form,
+    nash_ad_valorem_closed_form,
     nash_tariff_closed_form,
 )
 from retrench.theory.tariffs_equilibria import (
@@ -31,6 +36,12 @@ from retrench.theory.tariffs_equilibria import (
     power_shift,
     public_preferred_tariffs,
     reciprocal_efficient_tariffs,
+)
+from retrench.theory.tariffs_frontier import (
+    FrontierSolution,
+    figure1_curves,
+    frontier_tariffs,
+    reciprocal_efficient_tariffs_on_frontier,
 )
 from retrench.theory.tariffs_market import (
     MarketParams,
@@ -53,6 +64,13 @@ from retrench.theory.tariffs_objectives import (
     reciprocal_stationarity_residual,
     reciprocity_ratio,
 )
+from retrench.theory.tariffs_regimes import (
+    RegimeTariff,
+    nash_prohibitive_weight,
+    nash_tariff,
+    nash_zero_weight,
+    reciprocal_tariff,
+)
 
 
 class PaperTariffExample(NamedTuple):
@@ -71,10 +89,15 @@ PAPER_PARAMETERS = PaperTariffExample(
 
 __all__ = [
     "PAPER_PARAMETERS",
+    "FrontierSolution",
+    "figure1_curves",
+    "frontier_tariffs",
+    "reciprocal_efficient_tariffs_on_frontier",
     "MarketParams",
     "ObjectivePair",
     "PaperTariffExample",
     "PowerShift",
+    "RegimeTariff",
     "TariffSolution",
     "TariffWeights",
     "autarky_price",
@@ -84,7 +107,11 @@ __all__ = [
     "government_objective",
     "importer_price",
     "market_clearing_residual",
+    "nash_ad_valorem_closed_form",
+    "nash_prohibitive_weight",
+    "nash_tariff",
     "nash_tariff_closed_form",
+    "nash_zero_weight",
     "nash_tariffs",
     "objective_gradients",
     "pareto_efficient_tariffs",
@@ -94,6 +121,7 @@ __all__ = [
     "public_welfare",
     "reciprocal_efficient_tariffs",
     "reciprocal_stationarity_residual",
+    "reciprocal_tariff",
     "reciprocity_ratio",
     "tariff_in_domain",
     "to_ad_valorem",

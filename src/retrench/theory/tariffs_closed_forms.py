@@ -42,3 +42,17 @@ def nash_tariff_closed_form(gamma_M: ArrayLike) -> Array:
         values={"gamma_M": gamma_M},
     )
     return (8.0 * gamma_M - 5.0) / (68.0 - 8.0 * gamma_M)
+
+
+def nash_ad_valorem_closed_form(gamma_M: ArrayLike) -> Array:
+    """Ad-valorem Nash tariff t^N = τ^N / p^w(τ^N) = (8γ_M − 5)/(41 − 8γ_M), section 3.3 forms.
+
+    Hand algebra: p^w(τ) = (4 − 3τ)/7 and τ^N = (8γ_M − 5)/(68 − 8γ_M) give
+    4 − 3τ^N = 7(41 − 8γ_M)/(68 − 8γ_M). Zero at γ_M = 5/8, 1/3 (prohibitive) at γ_M = 7/4.
+    """
+    gamma_M = jnp.asarray(gamma_M, dtype=jnp.result_type(float))
+    check_domain(
+        {"Nash closed form needs gamma_M < 8.5 (concavity)": gamma_M < 8.5},
+        values={"gamma_M": gamma_M},
+    )
+    return (8.0 * gamma_M - 5.0) / (41.0 - 8.0 * gamma_M)

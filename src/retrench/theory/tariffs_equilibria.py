@@ -313,7 +313,8 @@ def reciprocal_efficient_tariffs(
     The default ``"trade_volume"`` is eq. 5's definition in words ("preserving the trade balance,
     valued at [world] prices": p_x^w dM_x = p_y^w dM_y). With the ``"terms_of_trade"`` form
     (M_x dp_x^w = M_y dp_y^w) eq. 6 has no nonprohibitive solution for about half of the weights
-    drawn uniformly from [1, 1.6]^4; the trade-volume form converged at all of them.
+    drawn uniformly from [1, 1.6]^4, and Newton from free trade also misses some that exist: use
+    :func:`retrench.theory.tariffs_frontier.reciprocal_efficient_tariffs_on_frontier` there.
     """
 
     res, lam, concave = _batched(_point_for(_RECIPROCAL_POINT, definition), w, market)

@@ -301,7 +301,8 @@ def reciprocity_ratio(
     * ``"terms_of_trade"`` (the right-hand one): M_x dp_x^w/dτ_x / (M_y dp_y^w/dτ_y*): the
       change leaves Home's terms-of-trade income unchanged to first order.
 
-    They coincide when p_x^w M_x = p_y^w M_y (balanced trade in x and y, e.g. symmetric
+    They coincide when M_x/p_x^w = M_y/p_y^w (the ratio of the two is (M_y/p_y^w)/(M_x/p_x^w)
+    with identical market slopes; e.g. symmetric
     tariffs), which eq. 5 implicitly assumes; with a numeraire good absorbing imbalances they
     differ at asymmetric tariffs. M_y is Foreign's import of y.
     """

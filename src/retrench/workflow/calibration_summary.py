@@ -31,8 +31,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from retrench.atomic import write_atomic
 from retrench.errors import SpecError
 from retrench.workflow.executor import FAILURES_FILE
 from retrench.workflow.executor_calibration import CalibrationResult
+from retrench.workflow.rank_statistics import (  # noqa: F401  (re-exported)
+    UNIFORMITY_BINS,
+    _check_level,
+    central_interval_hits,
+    rank_uniformity_pvalue,
+)
 
 DEFAULT_LEVEL = 0.9
-UNIFORMITY_BINS = 10
 RANGE_PROBABILITY = 0.95
 ECDF_GRID_POINTS = 101
 
@@ -62,38 +67,6 @@ class SummaryFiles:
 
 
 # --- statistics -------------------------------------------------------------------------------
-
-
-def _check_level(level: float) -> float:
-    if not 0 < float(level) < 1:
-        raise SpecError(f"level must be in (0, 1), got {level}")
-    return float(level)
-
-
-def central_interval_hits(ranks: np.ndarray, n_draws: int, level: float) -> np.ndarray:
-    """True where the central ``level`` interval of ``n_draws`` draws holds the truth."""
-    level = _check_level(level)
-    lower, upper = (1 - level) / 2 * n_draws, (1 + level) / 2 * n_draws
-    ranks = np.asarray(ranks)
-    return (ranks >= lower) & (ranks <= upper)
-
-
-def rank_uniformity_pvalue(ranks: np.ndarray, n_draws: int, bins: int = UNIFORMITY_BINS) -> float:
-    """Chi-square p-value of ``ranks`` (values in ``0..n_draws``) against the discrete uniform.
-
-    The ``n_draws + 1`` rank values are split into ``bins`` groups of consecutive values
-    (``np.array_split``); each group's expected count is proportional to its number of values.
-    """
-    flat = np.asarray(ranks).ravel()
-    if flat.size == 0:
-        raise SpecError("no ranks to test for uniformity")
-    if flat.min() < 0 or flat.max() > n_draws:
-        raise SpecError(f"ranks must lie in 0..{n_draws}; found {flat.min()}..{flat.max()}")
-    groups = np.array_split(np.arange(n_draws + 1), min(bins, n_draws + 1))
-    group_of_value = np.concatenate([np.full(g.size, i) for i, g in enumerate(groups)])
-    observed = np.bincount(group_of_value[flat.astype(int)], minlength=len(groups))
-    expected = flat.size * np.array([g.size for g in groups]) / (n_draws + 1)
-    return float(stats.chisquare(observed, expected).pvalue)
 
 
 def binomial_coverage_range(
@@ -253,22 +226,6 @@ def plot_rank_ecdf(
 # --- writing ----------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path`` (same suffix), then rename it
-    over ``path``; on failure the temporary file is removed and ``path`` left as it was."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _markdown_rows(table: pd.DataFrame, level: float) -> pd.DataFrame:
     """Display strings for summary.md (3 decimals, range as ``[lo, hi]``)."""
     shown = pd.DataFrame(index=table.index)
@@ -316,7 +273,7 @@ def summary_markdown(
     files: SummaryFiles = SummaryFiles(),
 ) -> str:
     """The text of summary.md (see :func:`write_summary`)."""
-    from retrench.workflow.render import markdown_table
+    from retrench.bayes.render import markdown_table
 
     pct = _percent(level)
     n_sets = int(table["simulations"].max())
@@ -364,7 +321,7 @@ def write_summary(
     Markdown summary (``title``, the run and its ``settings``, ``notes``, the table, the
     figures), each written atomically, the Markdown last.
     """
-    from retrench.workflow.plots import plot_rank_histograms
+    from retrench.bayes.plots import plot_rank_histograms
 
     level = _check_level(level)
     out = Path(out_dir)

@@ -12,7 +12,8 @@ differently, so the data hash is not the test). A site that some fits lack or ob
 is listed in the result's ``skipped`` with the reason, never compared on different rows.
 
 The table per site is ArviZ's ``compare`` (PSIS-LOO, Vehtari, Gelman & Gabry 2017): ``elpd_loo``,
-its ``se``, ``elpd_diff`` to the best fit and ``dse``, the standard error of the pointwise
+its ``se``, ``elpd_diff`` to the best fit (ArviZ 1's sign: this fit's elpd minus the best's, so
+0 or negative) and ``dse``, the standard error of the pointwise
 difference (read a difference as clear when it is several ``dse``), stacking ``weight``, and
 ``max_pareto_k`` (above 0.7 the estimate for that fit is unreliable; ``warning`` is True).
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from retrench.atomic import write_atomic
 from retrench.bayes import inference_data as idio
 from retrench.errors import SpecError
 
@@ -52,12 +54,8 @@ class FitComparison:
 
     def write_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to ``path`` atomically (temporary file + ``os.replace``)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        self.to_frame().to_csv(tmp, index=False)
-        os.replace(tmp, path)
-        return path
+        frame = self.to_frame()
+        return write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 
 def folder_labels(folders: Sequence[str | os.PathLike[str]]) -> list[str]:

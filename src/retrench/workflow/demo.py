@@ -19,7 +19,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from rich.console import Console
 from rich.table import Table
 
+from retrench.errors import SpecError
 from retrench.theory import electoral, electoral_paper, gvc, pcbr, tariffs
+from retrench.workflow import theory_figures
 
 
 def _fmt(value: object, digits: int = 4) -> str:
@@ -195,6 +197,40 @@ def run_demo(console: Console | None = None, out_dir: Path | str = "retrench-out
         console.print()
     out_dir.mkdir(parents=True, exist_ok=True)
     figure = plot_exit_thresholds(out_dir / "exit_thresholds.png")
+    figure1 = theory_figures.plot_deremer_figure1(out_dir / "deremer_figure1.png")
+    figure3 = theory_figures.plot_melnick_figure3(out_dir / "melnick_figure3.png")
     if console.record:
         (out_dir / "theory_tables.txt").write_text(console.export_text())
-    console.print(f"Saved: {out_dir / 'theory_tables.txt'}, {figure}")
+    console.print(f"Saved: {out_dir / 'theory_tables.txt'}, {figure}, {figure1}, {figure3}")
+
+
+def run_design_demo(
+    name: str, out: Path | str | None = None, console: Console | None = None
+) -> dict:
+    """Run design ``name``'s demo hook (a fit of its embedded data), then write its results
+    folder (``fit.nc``, ``spec.toml``) and report into ``out`` (default
+    ``retrench-output/demo/<name>``), so ``retrench check | simulate | report OUT`` work on it."""
+    from retrench.designs import registry
+    from retrench.workflow.jax_cache import enable_compilation_cache
+    from retrench.workflow.results import save_results
+
+    entry = registry.get(name)
+    demo = entry.hook("demo")
+    if demo is None:
+        raise SpecError(f"model {name!r} has no demo")
+    console = console or Console()
+    enable_compilation_cache()
+    outcome = demo(console=console)
+    out = Path(out) if out is not None else Path("retrench-output/demo") / name
+    save_results(outcome["model"], out, outcome["source"])
+    write_report = entry.hook("report")
+    if write_report is not None:
+        console.print(f"plots and report: {write_report(outcome['model'], out)}")
+    return outcome
+
+
+def run_design_demos(console: Console | None = None) -> list[dict]:
+    """The demo of every registered design that has one."""
+    from retrench.designs import registry
+
+    return [run_design_demo(e.name, console=console) for e in registry.entries() if e.demo]

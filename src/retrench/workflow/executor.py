@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from retrench.atomic import write_atomic
 from retrench.errors import SpecError
 from retrench.workflow.executor_backends import (
     ProcessBackend,
@@ -193,9 +194,8 @@ def _write_failures(out_dir: Path, failures: list[TaskFailure]) -> None:
     if not failures:
         path.unlink(missing_ok=True)
         return
-    tmp = path.with_name(f".{FAILURES_FILE}.tmp")
-    tmp.write_text(json.dumps([dataclasses.asdict(f) for f in failures], indent=2) + "\n")
-    os.replace(tmp, path)
+    text = json.dumps([dataclasses.asdict(f) for f in failures], indent=2) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text))
 
 
 def run_tasks(

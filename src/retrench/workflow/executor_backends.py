@@ -52,15 +52,26 @@ def apply_worker_environment(env: Mapping[str, str], sys_path: Iterable[str] = (
         return
     os.environ.update(env)
     _limit_loaded_thread_pools(int(env.get("OMP_NUM_THREADS", "1")))
-    if "jax" in sys.modules:
-        backends = getattr(sys.modules["jax"]._src.xla_bridge, "_backends", None)
-        if backends:
-            warnings.warn(
-                "JAX already started in this worker (its main module ran JAX code on import); "
-                "the per-worker thread limits may not apply",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+    if jax_backends_started():
+        warnings.warn(
+            "JAX already started in this worker (its main module ran JAX code on import); "
+            "the per-worker thread limits may not apply",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+
+def jax_backends_started() -> bool:
+    """Whether JAX has created its backends in this process (XLA flags no longer apply then).
+
+    PRIVATE API, isolated here: JAX has no public query for it; its backends are cached in
+    ``jax._src.xla_bridge._backends``. Answers False when JAX is not imported (never imports
+    it). tests/workflow/test_private_api.py fails if JAX stops keeping them there.
+    """
+    if "jax" not in sys.modules:
+        return False
+    bridge = sys.modules.get("jax._src.xla_bridge")
+    return bool(getattr(bridge, "_backends", None))
 
 
 def _limit_loaded_thread_pools(threads: int) -> None:

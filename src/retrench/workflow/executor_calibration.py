@@ -27,6 +27,7 @@ import numpy as np
 from retrench.errors import SpecError
 from retrench.workflow.executor import RunSummary, load_results, run_tasks
 from retrench.workflow.executor_backends import resolve_task, task_reference
+from retrench.workflow.rank_statistics import central_interval_hits, rank_uniformity_pvalue
 
 RANK_PREFIX = "rank__"
 TRUTH_PREFIX = "truth__"
@@ -81,10 +82,8 @@ class CalibrationResult:
 
     def coverage(self, level: float = 0.9) -> dict[str, float]:
         """Share of simulations whose central ``level`` interval holds the truth (pooled over a
-        vector parameter's elements; :func:`~retrench.workflow.calibration_summary.
+        vector parameter's elements; :func:`~retrench.workflow.rank_statistics.
         central_interval_hits`)."""
-        from retrench.workflow.calibration_summary import central_interval_hits
-
         return {
             p: float(np.mean(central_interval_hits(r, self.n_draws, level)))
             for p, r in self.ranks.items()
@@ -92,10 +91,8 @@ class CalibrationResult:
 
     def uniformity_pvalues(self, bins: int = 10) -> dict[str, float]:
         """Chi-square p-value of rank uniformity per parameter, ``bins`` groups of rank values
-        with exact expected counts (:func:`~retrench.workflow.calibration_summary.
+        with exact expected counts (:func:`~retrench.workflow.rank_statistics.
         rank_uniformity_pvalue`)."""
-        from retrench.workflow.calibration_summary import rank_uniformity_pvalue
-
         return {p: rank_uniformity_pvalue(r, self.n_draws, bins) for p, r in self.ranks.items()}
 
 

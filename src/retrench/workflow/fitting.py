@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from retrench.workflow import registry
-from retrench.workflow.diagnostics import diagnose
-from retrench.workflow.results import DIAGNOSTICS_FILE, save_results
+from retrench.bayes.diagnostics import diagnose
+from retrench.designs import registry
+from retrench.workflow.results import DIAGNOSTICS_FILE, build_model, save_results
 
 
 @dataclasses.dataclass
@@ -39,18 +39,14 @@ class FitOutcome:
 
 
 def summary_sites(model_or_class: Any, posterior: Any) -> list[str]:
-    """The summary sites of a design (incl. the tariff model's trade-war block) present in
-    ``posterior``."""
-    names = list(model_or_class.summary_sites)
-    names += list(getattr(model_or_class, "tradewar_summary_sites", ()))
+    """The summary sites of a design (incl. its optional ones, e.g. a trade-war block) present
+    in ``posterior``."""
+    names = list(model_or_class.summary_sites) + list(model_or_class.optional_summary_sites)
     return [s for s in dict.fromkeys(names) if s in posterior]
 
 
-def build_from_source(name: str, source: Mapping[str, Any], spec: Any = None) -> Any:
-    """Model ``name`` constructed on the data of a source record (see data_sources)."""
-    entry = registry.get(name)
-    loaded = entry.load_data(dict(source))
-    return entry.model_class()(loaded.pop("data"), spec, **loaded)
+#: kept name of :func:`retrench.workflow.results.build_model`
+build_from_source = build_model
 
 
 def fit_to_folder(

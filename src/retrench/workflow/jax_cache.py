@@ -64,7 +64,7 @@ t0 = time.perf_counter()
 from retrench.workflow.jax_cache import enable_compilation_cache
 enable_compilation_cache(sys.argv[1])
 from retrench.data.simulate_tariffs import simulate_tariff_panel
-from retrench.bayes.tariffs import TariffModel
+from retrench.designs.tariffs.model import TariffModel
 panel, _ = simulate_tariff_panel(n_countries=12, n_years=4, seed=0)
 model = TariffModel(panel, {"sampler": {"chain_method": "sequential"}})
 t1 = time.perf_counter()

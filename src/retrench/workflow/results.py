@@ -6,22 +6,23 @@ A results folder holds ``fit.nc`` (the self-describing NetCDF of
 (``retrench_data_source``, a record of :mod:`retrench.workflow.data_sources`), so a later command
 reloads the same data and :meth:`load` checks its hash: a folder whose data changed, or that
 holds another model, is refused with one clear error. Which class and hooks belong to a model
-name is the business of :mod:`retrench.workflow.registry`.
+name is the business of :mod:`retrench.designs.registry`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from retrench.bayes import inference_data as idio
 from retrench.bayes.base import StructuralModel
 from retrench.bayes.spec import spec_to_toml
+from retrench.data.sources import read_panel_csv
+from retrench.designs import registry
 from retrench.errors import DataError, SpecError
-from retrench.workflow import registry
-from retrench.workflow.data_sources import SYNTHETIC_TARIFFS, read_panel_csv, tariff_source
 
 FIT_FILE = "fit.nc"
 SPEC_FILE = "spec.toml"
@@ -31,14 +32,12 @@ __all__ = [
     "DIAGNOSTICS_FILE",
     "FIT_FILE",
     "SPEC_FILE",
-    "SYNTHETIC_TARIFFS",
     "build_model",
     "load_results",
     "model_class",
     "read_attrs",
     "read_panel_csv",
     "save_results",
-    "tariff_data_source",
 ]
 
 
@@ -47,15 +46,10 @@ def model_class(name: str) -> type[StructuralModel]:
     return registry.get(name).model_class()
 
 
-def tariff_data_source(data: str | os.PathLike[str] | None, tradewar: bool = True) -> dict:
-    """Source record of the tariff model (kept for callers of the first release)."""
-    return tariff_source(data, tradewar=tradewar)
-
-
-def build_model(name: str, source: dict, spec: Any = None) -> StructuralModel:
-    """Construct model ``name`` on the data of ``source`` (spec: None, path or dict)."""
+def build_model(name: str, source: Mapping[str, Any], spec: Any = None) -> StructuralModel:
+    """Construct model ``name`` on the data of a source record (spec: None, path or dict)."""
     entry = registry.get(name)
-    loaded = entry.load_data(source)
+    loaded = entry.load_data(dict(source))
     return entry.model_class()(loaded.pop("data"), spec, **loaded)
 
 
@@ -63,7 +57,7 @@ def save_results(model: StructuralModel, out: str | os.PathLike[str], source: di
     """Write ``fit.nc`` (with the data source in its attributes) and ``spec.toml`` into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    idio.set_attrs(model._require_fit(), {"retrench_data_source": json.dumps(source)})
+    idio.set_attrs(model.require_fit(), {"retrench_data_source": json.dumps(source)})
     model.save(out / FIT_FILE)
     (out / SPEC_FILE).write_text(spec_to_toml(model.spec), encoding="utf-8")
     return out

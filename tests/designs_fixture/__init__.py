@@ -1,0 +1,1 @@
+"""Designs defined inside the test suite (registered by the tests that use them)."""
