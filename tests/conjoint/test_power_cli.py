@@ -76,3 +76,19 @@ def test_fit_command_needs_a_data_source(tmp_path):
     result = runner.invoke(app, ["fit", "--out", str(tmp_path)])
     assert result.exit_code != 0
     assert "no public trade-policy conjoint" in str(result.exception)
+
+
+def test_entry_resolves_through_the_registry():
+    from retrench.designs import registry
+
+    registry.register_package("conjoint", "retrench.designs.conjoint")
+    try:
+        entry = registry.get("conjoint")
+        assert entry.model_class().__name__ == "ConjointModel"
+        assert callable(entry.hook("after_fit")) and callable(entry.hook("report"))
+        source = entry.make_source(None, True)
+        assert source["kind"] == "synthetic" and source["path"].endswith("conjoint_synthetic.csv")
+        survey = entry.load_data(source)["data"]
+        assert len(survey) == 2400
+    finally:
+        registry.unregister("conjoint")
