@@ -132,3 +132,16 @@ def test_predictive_checks_replicate_marginal_means(small):
     # a replicate equal to the data reproduces the observed marginal means exactly
     same = marginal_mean_check(model, np.asarray(model.observed["choice"])[None, :])
     np.testing.assert_allclose(same.observed, same.replicated_median)
+
+
+def test_after_fit_and_report_hooks_write_the_results_folder(small, tmp_path):
+    from retrench.designs.conjoint.hooks import after_fit, write_report
+
+    model = ConjointModel(small, POOLED)
+    model.fit(draws=30, chains=1, seed=2, warmup=30, prior_draws=10)
+    lines = after_fit(model, tmp_path)
+    assert any(line.startswith("P(H1_systemic_strongest)") for line in lines)
+    amce = pd.read_csv(tmp_path / "amce.csv")
+    assert list(amce.columns) == CSV_COLUMNS and len(amce) == 2 * len(effect_names())
+    report = write_report(model, tmp_path)
+    assert report.name == "report.md" and (tmp_path / "marginal_means.png").is_file()
