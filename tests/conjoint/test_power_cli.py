@@ -81,14 +81,30 @@ def test_fit_command_needs_a_data_source(tmp_path):
 def test_entry_resolves_through_the_registry():
     from retrench.designs import registry
 
-    registry.register_package("conjoint", "retrench.designs.conjoint")
-    try:
-        entry = registry.get("conjoint")
-        assert entry.model_class().__name__ == "ConjointModel"
-        assert callable(entry.hook("after_fit")) and callable(entry.hook("report"))
-        source = entry.make_source(None, True)
-        assert source["kind"] == "synthetic" and source["path"].endswith("conjoint_synthetic.csv")
-        survey = entry.load_data(source)["data"]
-        assert len(survey) == 2400
-    finally:
-        registry.unregister("conjoint")
+    assert registry.DESIGNS["conjoint"] == "retrench.designs.conjoint"  # the one registry line
+    entry = registry.get("conjoint")
+    assert entry.model_class().__name__ == "ConjointModel"
+    assert callable(entry.hook("after_fit")) and callable(entry.hook("report"))
+    source = entry.make_source(None, True)
+    assert source["kind"] == "synthetic" and source["path"].endswith("conjoint_synthetic.csv")
+    survey = entry.load_data(source)["data"]
+    assert len(survey) == 2400
+
+
+def test_retrench_design_conjoint_through_the_main_cli(tmp_path):
+    """``retrench design conjoint`` is wired from the registry entry (the CLI names no design):
+    2 profiles per respondent-task, every level one of Table 2's."""
+    from typer.testing import CliRunner
+
+    from retrench.cli import app
+    from retrench.designs.conjoint.attributes import ATTRIBUTES
+
+    out = tmp_path / "design.csv"
+    args = ["design", "conjoint", "--respondents", "7", "--tasks", "3", "--seed", "5"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert len(frame) == 7 * 3 * 2
+    assert sorted(frame.groupby(["respondent", "task"]).size().unique()) == [2]
+    for attribute, levels in ATTRIBUTES.items():
+        assert set(frame[attribute]) <= set(levels), attribute

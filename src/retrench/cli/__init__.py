@@ -24,6 +24,25 @@ app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 _cli_workflow.register(app)  # fit MODEL, check, simulate, report, calibrate MODEL
+design_app = typer.Typer(
+    name="design", help="Write a study design (e.g. a randomised conjoint).", no_args_is_help=True
+)
+
+
+def _add_design_commands() -> None:
+    """``retrench design <name>`` and ``retrench <name> ...`` for every design that declares them
+    (its registry entry's ``design_command`` / ``commands``); no design is named here."""
+    from retrench.designs import registry
+
+    for entry in registry.entries():
+        if entry.design_command is not None:
+            design_app.command(entry.name)(registry.resolve(entry.design_command))
+        if entry.commands is not None:
+            app.add_typer(registry.resolve(entry.commands), name=entry.name)
+
+
+_add_design_commands()
+app.add_typer(design_app, name="design")
 
 
 @app.command()

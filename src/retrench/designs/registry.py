@@ -26,6 +26,10 @@ Pieces of an entry (all optional except the class and the data functions):
 * ``demo``: ``run(console=None)``, the design's part of ``retrench demo``;
 * ``fit_options``: command-line options of ``fit`` that only this design accepts, mapped to the
   spec key they set (e.g. ``--thresholds`` -> ``thresholds.count``);
+* ``design_command``: a function that Typer turns into ``retrench design <name> ...`` (e.g. the
+  conjoint design's randomised profile generator);
+* ``commands``: a Typer app whose commands become ``retrench <name> ...`` (design-specific tools,
+  e.g. ``retrench conjoint power``);
 * ``source_options``: command-line options of ``fit`` passed to ``make_source`` (e.g. the
   electoral design's ``--rollcalls``); ``option_help`` describes every design option.
 """
@@ -57,6 +61,8 @@ class ModelEntry:
     demo: str | None = None
     source_options: tuple[str, ...] = ()
     option_help: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    design_command: str | None = None
+    commands: str | None = None
 
     def __post_init__(self) -> None:
         for field in ("make_source", "load_data"):
@@ -100,6 +106,7 @@ DESIGNS: dict[str, str] = {
     "tariffs": "retrench.designs.tariffs",
     "electoral": "retrench.designs.electoral",
     "gvc": "retrench.designs.gvc",
+    "conjoint": "retrench.designs.conjoint",
 }
 
 _REGISTRY: dict[str, ModelEntry] = {}

@@ -20,5 +20,7 @@ ENTRY = ModelEntry(
     load_data="retrench.designs.conjoint.hooks:load_conjoint_data",
     report="retrench.designs.conjoint.hooks:write_report",
     after_fit="retrench.designs.conjoint.hooks:after_fit",
+    design_command="retrench.designs.conjoint.cli:design_command",
+    commands="retrench.designs.conjoint.cli:app",
     description="trade-shock conjoint (Yean, seed 000): OLS AMCEs beside a hierarchical logit",
 )
