@@ -11,17 +11,17 @@ code 2, never a traceback; ``check`` exits 1 when the verdict is "fail".
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from retrench.errors import RetrenchError, SpecError
+from retrench.cli.errors import cli_errors
+from retrench.errors import SpecError
 
 app = typer.Typer(help="Fit, check and use the structural models.", no_args_is_help=True)
 console = Console()
@@ -29,20 +29,8 @@ RESULTS_HELP = "results folder of `retrench fit`"
 MODEL_HELP = "model to fit (a registered design; see the list below)"
 
 
-def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a RetrenchError (or a missing file) into its whole message in red (every line: every
-    place looked, every row named) and exit code 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (RetrenchError, FileNotFoundError) as exc:
-            message = str(exc) if str(exc) else type(exc).__name__
-            typer.secho(f"error: {type(exc).__name__}: {message}", fg="red", err=True)
-            raise typer.Exit(code=2) from None
-
-    return wrapper
+#: the decorator of every command (:mod:`retrench.cli.errors`: exit 2 / 3, never a traceback)
+user_errors = cli_errors
 
 
 def parse_assignments(assignments: Sequence[str]) -> dict[str, Any]:
