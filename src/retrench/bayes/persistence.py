@@ -111,10 +111,14 @@ def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, di
 def check_matches(
     attrs: Mapping[str, Any], *, spec_json: str, data_hash: str, path: str | os.PathLike[str]
 ) -> None:
-    """Refuse a results file whose spec or data hash differs from the caller's."""
-    if attrs.get("retrench_spec") != spec_json:
-        saved = json.loads(attrs.get("retrench_spec", "{}"))
-        given = json.loads(spec_json)
+    """Refuse a results file whose spec or data hash differs from the caller's. The
+    ``[sampler]`` section is not compared: it records how the fit was run (draws, warm-up,
+    chains, seed actually used), not which model it is."""
+    saved = json.loads(attrs.get("retrench_spec", "{}"))
+    given = json.loads(spec_json)
+    if {k: v for k, v in saved.items() if k != "sampler"} != {
+        k: v for k, v in given.items() if k != "sampler"
+    }:
         keys = sorted(_differing_keys(saved, given))
         raise SpecError(
             f"{path}: the spec passed differs from the spec of the saved fit "

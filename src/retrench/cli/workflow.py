@@ -58,14 +58,29 @@ def parse_assignments(assignments: Sequence[str]) -> dict[str, Any]:
     return overrides
 
 
-def spec_argument(spec: Path | None, overrides: dict[str, Any]) -> Any:
+def spec_argument(spec: Path | None, overrides: dict[str, Any], schema: Any = None) -> Any:
     """What the model constructor takes: the file, the file merged with ``--set``, or the
-    ``--set`` overrides merged over the model's default file (None when nothing was given)."""
+    ``--set`` overrides merged over the model's default file (None when nothing was given).
+
+    A spec file stands alone with or without ``--set``: one that lacks sections of ``schema``
+    is refused (never silently completed from the model's default file)."""
     from retrench.bayes.spec import deep_merge, read_spec_file
 
     if spec is None:
         return overrides or None
-    return deep_merge(read_spec_file(spec), overrides) if overrides else spec
+    if not overrides:
+        return spec
+    raw = read_spec_file(spec)
+    required = {"model", "data", "priors", "likelihood", "sampler"}
+    if schema is not None:
+        required |= set(schema.sections)
+    missing = sorted(required - set(raw))
+    if missing:
+        raise SpecError(
+            f"--spec {spec}: missing section(s) {', '.join(missing)} (a spec file must be "
+            "complete; --set changes keys of it, it does not fill in sections)"
+        )
+    return deep_merge(raw, overrides)
 
 
 def design_options_help() -> str:
@@ -152,13 +167,19 @@ def fit(
             "default: unless chains x draws x observations > 2.5e8",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace the results already in OUT")
+    ] = False,
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
     from retrench.designs import registry
     from retrench.workflow.fitting import fit_to_folder
     from retrench.workflow.jax_cache import enable_compilation_cache
+    from retrench.workflow.results_folder import check_destination, clean_leftovers
 
     entry = registry.get(model)
+    clean_leftovers(out)
+    check_destination(out, overwrite)  # before anything is loaded or fitted
     overrides = parse_assignments(assignments or [])
     options = parse_design_options(ctx.args)
     extra = {k: str(v) for k, v in options.items() if k in entry.source_options}
@@ -181,13 +202,14 @@ def fit(
             model,
             out,
             source,
-            spec_argument(spec, overrides),
+            spec_argument(spec, overrides, entry.model_class().schema),
             draws=draws,
             chains=chains,
             warmup=warmup,
             seed=seed,
             pointwise=pointwise,
             on_model=announce,
+            overwrite=overwrite,
         )
     console.print(
         f"fitted [bold]{model}[/] in {outcome.seconds:.0f} s: "
