@@ -82,6 +82,25 @@ def write_atomic(idata: idio.InferenceData, path: str | os.PathLike[str]) -> Pat
     return atomic.write_atomic(path, lambda tmp: idio.write_netcdf(idata, tmp))
 
 
+def read_results_file(path: str | os.PathLike[str]) -> Any:
+    """Read a results NetCDF file; a missing, empty, truncated or garbage file is a DataError
+    naming the file and what was expected (never a NetCDF/HDF5 traceback)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"results file {path} does not exist")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError(f"results file {path} is empty (0 bytes); expected a NetCDF fit")
+    try:
+        return idio.read_netcdf(str(path))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise DataError(
+            f"results file {path} ({size} bytes) is damaged or not a NetCDF fit written by "
+            f"retrench ({reason}); fit again with `retrench fit ... --overwrite`"
+        ) from exc
+
+
 def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, dict[str, Any]]:
     """Read a results file and check it holds a fit of ``model_name``.
 
@@ -92,13 +111,7 @@ def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, di
         DataError: the file does not exist or is not a readable NetCDF file.
         SpecError: the file was written by another model or lacks retrench attributes.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"results file {path} does not exist")
-    try:
-        idata = idio.read_netcdf(str(path))
-    except (OSError, ValueError) as exc:
-        raise DataError(f"results file {path} is not a readable NetCDF file ({exc})") from exc
+    idata = read_results_file(path)
     attrs = idio.attrs_of(idata)
     saved_model = attrs.get("retrench_model")
     if saved_model is None:

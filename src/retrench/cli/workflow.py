@@ -11,6 +11,7 @@ code 2, never a traceback; ``check`` exits 1 when the verdict is "fail".
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Sequence
@@ -248,7 +249,16 @@ def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    """A file-name part of a table title: signs, points and exponents kept (``1e+09`` stays
+    ``1e+09``, ``-1.5`` stays ``-1.5``); other runs of characters become ``_``."""
+    return re.sub(r"[^a-z0-9.+-]+", "_", text.lower()).strip("_.")[:80]
+
+
+def counterfactual_file(out: Path, policy: str, amount: float | None, suffix: str) -> Path:
+    """``OUT/counterfactual_POLICY[_amount=A][_I-TITLE].csv``, with the amount written exactly
+    (``repr`` of the float: ``1000000000.0``, ``-1.5``, ``1e-09``)."""
+    amount_part = "" if amount is None else f"_amount={float(amount)!r}"
+    return Path(out) / f"counterfactual_{policy}{amount_part}{suffix}.csv"
 
 
 @app.command("simulate")
@@ -264,10 +274,13 @@ def simulate(
     ] = None,
 ) -> None:
     """Run a counterfactual policy over the posterior; print and save its tables (CSV in OUT)."""
+    from retrench.atomic import write_atomic
     from retrench.bayes.render import frame_table
     from retrench.designs import registry
     from retrench.workflow.results import load_results, read_attrs
 
+    if amount is not None and not math.isfinite(amount):
+        raise SpecError(f"--amount: expected a finite number (got {amount})")
     _, attrs = read_attrs(out)
     module = registry.get(attrs["retrench_model"]).counterfactual_module()
     if policy is None or policy not in module.POLICIES:
@@ -283,8 +296,8 @@ def simulate(
     for i, (title, table) in enumerate(tables):
         console.print(frame_table(table, title))
         suffix = "" if len(tables) == 1 else f"_{i + 1}-{_slug(title)}"
-        path = Path(out) / f"counterfactual_{policy}{suffix}.csv"
-        table.to_csv(path)
+        path = counterfactual_file(out, policy, amount, suffix)
+        write_atomic(path, lambda tmp, t=table: t.to_csv(tmp))
         console.print(f"written to {path}")
 
 
@@ -292,6 +305,7 @@ def simulate(
 @user_errors
 def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Write plots and report.md (diagnostics, checks, LOO, counterfactuals) into OUT."""
+    from retrench.bayes.pointwise import restore_pointwise
     from retrench.designs import registry
     from retrench.workflow.results import load_results, read_attrs
 
@@ -301,7 +315,13 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
         raise SpecError(f"model {attrs['retrench_model']!r} has no report")
     with console.status("[bold]reloading the fit and writing plots..."):
         model = load_results(out)
+        restored = restore_pointwise(model)
         path = write_report(model, out)
+    if restored:
+        console.print(
+            f"the fit was saved without {' and '.join(restored)}: recomputed from the posterior "
+            "draws for this report (not saved)"
+        )
     console.print(f"report written to {path}")
 
 
