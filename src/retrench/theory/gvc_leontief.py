@@ -36,7 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from retrench.errors import DomainError
-from retrench.theory._domain import check_domain
+from retrench.theory._domain import check_domain, nan_unless
 
 Array = jax.Array
 ArrayLike = jax.typing.ArrayLike
@@ -125,7 +125,9 @@ def _leontief_denominator(n: ArrayLike, mu: ArrayLike, upsilon: ArrayLike) -> Ar
 
 
 def _maybe_flag(value: Array, flag: Array, with_flag: bool) -> Array | tuple[Array, Array]:
-    return (value, flag) if with_flag else value
+    """``(value, flag)`` with ``with_flag``; else the value, NaN (and NaN gradient) outside the
+    domain, never the finite number computed at the placeholder parameters."""
+    return (value, flag) if with_flag else nan_unless(flag, value)
 
 
 def R(n: ArrayLike, mu: ArrayLike, upsilon: ArrayLike, *, with_flag: bool = False):
