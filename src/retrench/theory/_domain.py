@@ -97,5 +97,8 @@ def nan_unless(in_domain: Array, value: Array, *inputs: Array) -> Array:
     """
     ok = jnp.asarray(in_domain, dtype=bool)
     scale = jnp.where(ok, 1.0, jnp.nan)
-    poison = sum((jnp.where(ok, 0.0, jnp.nan * jnp.asarray(x)) for x in inputs), jnp.zeros(()))
+    # where(ok, 0, x) * where(ok, 0, NaN): 0 with derivative 0 inside (no NaN cotangent leaks
+    # through the unselected branch), NaN with derivative NaN outside
+    outside = jnp.where(ok, 0.0, jnp.nan)
+    poison = sum((jnp.where(ok, 0.0, jnp.asarray(x)) * outside for x in inputs), jnp.zeros(()))
     return jax.tree_util.tree_map(lambda v: jnp.asarray(v) * scale + poison, value)
