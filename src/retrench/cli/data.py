@@ -121,9 +121,13 @@ def load_to_csv(
 def fetch(
     name: Annotated[str, typer.Argument(help="dataset folder name")],
     to: Annotated[Path, typer.Option("--to", help="folder to put the dataset folder in")],
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.001, help="overall seconds allowed for the fetch"),
+    ] = None,
 ) -> None:
     """Download a dataset from its public source into TO/NAME (see docs/data.md)."""
     from retrench.data.fetch import fetch_dataset
 
-    result = _fail_cleanly(lambda: fetch_dataset(name, to))
+    result = _fail_cleanly(lambda: fetch_dataset(name, to, time_limit=time_limit))
     console.print(f"fetched {name} into {result if result is not None else to}")

@@ -125,9 +125,7 @@ def _leontief_denominator(n: ArrayLike, mu: ArrayLike, upsilon: ArrayLike) -> Ar
 
 
 def _maybe_flag(value: Array, flag: Array, with_flag: bool) -> Array | tuple[Array, Array]:
-    """``(value, flag)`` with ``with_flag``; else the value, NaN (and NaN gradient) outside the
-    domain, never the finite number computed at the placeholder parameters."""
-    return (value, flag) if with_flag else nan_unless(flag, value)
+    return (value, flag) if with_flag else value
 
 
 def R(n: ArrayLike, mu: ArrayLike, upsilon: ArrayLike, *, with_flag: bool = False):
@@ -291,4 +289,6 @@ def thresholds(n: ArrayLike, mu: ArrayLike, *, with_flag: bool = False):
     n_, mu_ = safe_value(ok, n, "n"), safe_value(ok, mu, "mu")
     inv_n = 1.0 / n_
     value = GVCThresholds(inv_n, inv_n, jnp.maximum(mu_, inv_n))
-    return _maybe_flag(value, ok, with_flag)
+    if with_flag:
+        return value, ok
+    return nan_unless(ok, value, n, mu)  # NaN (and NaN gradient) outside, never a number
