@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of cases: one case per line reads better than wrapped)
 """Bad inputs the way users produce them (issue 13), table-driven: every case asserts the exit
 code (CLI) or the exception (Python API) and that the message names the file / column / line /
 parameter and what was expected. No traceback, no silent acceptance.
@@ -67,7 +68,9 @@ def _set_cell(layout: str, line: int, column: str, value: str) -> str:
 def _drop_column(layout: str, column: str) -> str:
     lines = _lines(layout)
     i = lines[0].split(",").index(column)
-    return "\n".join(",".join(c for j, c in enumerate(r.split(",")) if j != i) for r in lines) + "\n"
+    return (
+        "\n".join(",".join(c for j, c in enumerate(r.split(",")) if j != i) for r in lines) + "\n"
+    )
 
 
 def _duplicate_line(layout: str, line: int) -> str:
@@ -396,7 +399,9 @@ def test_compare_unknown_site(toy_fit, tmp_path) -> None:
 def test_counterfactual_file_name_keeps_the_amount_exactly(toy_fit, tmp_path) -> None:
     folder = _copy_fit(toy_fit, tmp_path, None)
     for amount in ("1e9", "-1e9", "1e-9"):
-        result = runner.invoke(app, ["simulate", str(folder), "--policy", "shift", "--amount", amount])
+        result = runner.invoke(
+            app, ["simulate", str(folder), "--policy", "shift", "--amount", amount]
+        )
         assert result.exit_code == 0, result.output
     names = sorted(p.name for p in folder.glob("counterfactual_shift*.csv"))
     assert names == [
@@ -464,9 +469,13 @@ def test_bad_spec_in_python(spec, expected) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
-    [({"draws": 0}, "sampler.draws"), ({"chains": -1}, "sampler.chains"),
-     ({"seed": -1}, "sampler.seed"), ({"warmup": 0}, "sampler.warmup"),
-     ({"draws": True}, "sampler.draws")],  # fmt: skip
+    [
+        ({"draws": 0}, "sampler.draws"),
+        ({"chains": -1}, "sampler.chains"),
+        ({"seed": -1}, "sampler.seed"),
+        ({"warmup": 0}, "sampler.warmup"),
+        ({"draws": True}, "sampler.draws"),
+    ],  # fmt: skip
     ids=["draws-0", "chains-neg", "seed-neg", "warmup-0", "draws-bool"],
 )
 def test_bad_fit_arguments_in_python(kwargs, expected) -> None:
@@ -552,3 +561,31 @@ def test_theory_traced_calls_stay_finite_inside_the_domain() -> None:
     assert np.isfinite(jax.jit(_pcbr)(0.05, 0.01))
     assert np.isfinite(jax.jit(jax.grad(_exit))(0.7))
     assert np.isfinite(jax.jit(_closed)(1.2, 1.0))
+
+
+# --- datasets: a truncated copy is detected, not silently shortened ---------------------------
+def _real_root() -> Path | None:
+    from retrench.data.locate import candidate_roots
+
+    for root in candidate_roots(None):
+        if (root / "wdi_tariff_rates" / "wdi_tariff_rates_long.csv").is_file():
+            return root
+    return None
+
+
+@pytest.mark.parametrize("command", ["check", "load"])
+def test_truncated_dataset_file_is_a_user_error(tmp_path, command) -> None:
+    root = _real_root()
+    if root is None:
+        pytest.skip("real data folder not available")
+    folder = tmp_path / "wdi_tariff_rates"
+    folder.mkdir()
+    text = (root / "wdi_tariff_rates" / "wdi_tariff_rates_long.csv").read_text(encoding="utf-8")
+    cut = text[: len(text) // 2]
+    cut = cut[: max(i for i, ch in enumerate(cut) if ch.isdigit())]  # ends inside a number
+    (folder / "wdi_tariff_rates_long.csv").write_text(cut, encoding="utf-8")
+    args = ["data", command, "wdi_tariff_rates", "--data", str(tmp_path)]
+    if command == "load":
+        args += ["--out", str(tmp_path / "x.csv")]
+    result = runner.invoke(app, args)
+    _assert_user_error(result, ("wdi_tariff_rates_long.csv", "truncated"))
