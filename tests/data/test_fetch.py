@@ -263,7 +263,7 @@ def test_connection_dropped_mid_body_raises_and_leaves_nothing(serve, tmp_path):
     message = str(info.value)
     assert SMALL in message and "wdi_tariff_rates_long.csv" in message
     assert f"{base}/{SMALL}/wdi_tariff_rates_long.csv" in message
-    assert _leftovers(tmp_path / SMALL) == []
+    assert _leftovers(tmp_path / SMALL) == []  # no folder left at all
 
 
 def test_corrupted_bytes_raise_checksum_error_and_leave_nothing(serve, tmp_path):
@@ -277,7 +277,7 @@ def test_corrupted_bytes_raise_checksum_error_and_leave_nothing(serve, tmp_path)
     assert _sha256(good) in message  # expected
     assert hashlib.sha256(bytes(body)).hexdigest() in message  # got
     assert f"{base}/{SMALL}/wdi_tariff_rates_long.csv" in message
-    assert _leftovers(tmp_path / SMALL) == []
+    assert _leftovers(tmp_path / SMALL) == []  # no folder left at all
 
 
 def test_longer_body_than_registered_is_a_checksum_error(serve, tmp_path):
@@ -285,7 +285,7 @@ def test_longer_body_than_registered_is_a_checksum_error(serve, tmp_path):
     size = (SHARED_DATA / SMALL / "wdi_tariff_rates_long.csv").stat().st_size
     with pytest.raises(DataError, match=f"checksum mismatch.*\\({size} bytes\\), got sha256"):
         fetch_quietly(SMALL, tmp_path, base_url=base)
-    assert _leftovers(tmp_path / SMALL) == []
+    assert _leftovers(tmp_path / SMALL) == []  # no folder left at all
 
 
 def test_failed_download_keeps_an_existing_file_untouched(serve, tmp_path):
@@ -303,7 +303,7 @@ def test_stalled_server_times_out_with_data_error(serve, tmp_path):
     base, _ = serve(_StallAfterHeaders)
     with pytest.raises(DataError, match="interrupted|timed out"):
         fetch_dataset(SMALL, tmp_path, base_url=base, timeout=0.5, progress=False)
-    assert _leftovers(tmp_path / SMALL) == []
+    assert _leftovers(tmp_path / SMALL) == []  # no folder left at all
 
 
 def test_http_404_names_the_url(serve, tmp_path):
@@ -311,7 +311,7 @@ def test_http_404_names_the_url(serve, tmp_path):
     with pytest.raises(DataError, match="HTTP 404") as info:
         fetch_quietly(SMALL, tmp_path, base_url=base + "/no-such-folder")
     assert f"{base}/no-such-folder/{SMALL}/wdi_tariff_rates_long.csv" in str(info.value)
-    assert _leftovers(tmp_path / SMALL) == []
+    assert _leftovers(tmp_path / SMALL) == []  # no folder left at all
 
 
 def test_unknown_dataset_lists_the_valid_names(tmp_path):
@@ -333,3 +333,33 @@ def test_converted_files_without_mirror_fail_before_any_download(tmp_path):
 def test_mirror_that_is_not_a_url_or_folder_is_rejected(tmp_path):
     with pytest.raises(DataError, match="base_url='no/such/dir'"):
         fetch_quietly(SMALL, tmp_path, base_url="no/such/dir")
+
+
+# --- issue 13: an overall time limit; no empty folder or .part file after a failure ---------
+
+
+def test_overall_time_limit_stops_the_fetch_and_leaves_no_folder(tmp_path):
+    with pytest.raises(DataError, match="overall time limit of 1e-09 s") as info:
+        fetch_quietly(SMALL, tmp_path, base_url=SHARED_DATA, time_limit=1e-9)
+    assert "wdi_tariff_rates_long.csv" in str(info.value)
+    assert not (tmp_path / SMALL).exists()  # the folder this fetch created is gone
+
+
+def test_failed_fetch_removes_the_empty_folder_it_created(serve, tmp_path):
+    base, _ = serve(_DropMidBody)
+    with pytest.raises(DataError):
+        fetch_quietly(SMALL, tmp_path, base_url=base)
+    assert not (tmp_path / SMALL).exists()
+
+
+def test_part_files_of_a_killed_fetch_are_removed_by_the_next(tmp_path):
+    folder = tmp_path / SMALL
+    folder.mkdir()
+    (folder / ".wdi_tariff_rates_long.csv.abc.part").write_bytes(b"half")
+    fetch_quietly(SMALL, tmp_path, base_url=SHARED_DATA)
+    assert not list(folder.glob(".*.part"))
+
+
+def test_time_limit_must_be_positive(tmp_path):
+    with pytest.raises(DataError, match="time limit must be a positive number"):
+        fetch_quietly(SMALL, tmp_path, base_url=SHARED_DATA, time_limit=0)

@@ -66,13 +66,13 @@ def test_cli_check_list_and_load(data_root, tmp_path):
 def test_cli_errors_are_one_clean_line(tmp_path):
     runner = CliRunner()
     result = runner.invoke(data_app, ["check", "wdi_tariff_rates", "--data", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "wdi_tariff_rates_long.csv" in result.output
     last_line = result.output.strip().splitlines()[-1]
     assert last_line.startswith("error:") and "wdi_tariff_rates" in last_line
     result = runner.invoke(data_app, ["check", "nope"])
-    assert result.exit_code == 1 and "unknown dataset" in result.output
+    assert result.exit_code == 2 and "unknown dataset" in result.output
 
 
 def test_cross_section_and_populism_reports(data_root):

@@ -37,7 +37,7 @@ def test_simulate_both_policies(results):
         app, ["simulate", str(results), "--policy", "compensation", "--amount", "0.05"]
     )
     assert fixed.exit_code == 0, fixed.output
-    fixed_table = pd.read_csv(results / "counterfactual_compensation.csv", index_col=0)
+    fixed_table = pd.read_csv(results / "counterfactual_compensation_amount=0.05.csv", index_col=0)
     assert fixed_table.shape[0] == len(fixed_table.index.unique()) > 0
 
 

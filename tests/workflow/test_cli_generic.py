@@ -41,11 +41,19 @@ def test_malformed_set_assignment_is_a_spec_error_naming_it(bad: str) -> None:
 
 def test_set_overrides_merge_over_a_spec_file(tmp_path) -> None:
     path = tmp_path / "s.toml"
-    path.write_text('[sampler]\nwarmup = 10\ndraws = 20\n[model]\nname = "x"\n')
+    complete = "".join(f"[{s}]\nx = 1\n" for s in ("data", "priors", "likelihood"))
+    path.write_text('[sampler]\nwarmup = 10\ndraws = 20\n[model]\nname = "x"\n' + complete)
     merged = spec_argument(path, {"sampler": {"warmup": 99}})
     assert merged["sampler"] == {"warmup": 99, "draws": 20}
     assert spec_argument(path, {}) == path
     assert spec_argument(None, {}) is None
+
+
+def test_set_does_not_complete_a_spec_file_that_lacks_sections(tmp_path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('[sampler]\nwarmup = 10\ndraws = 20\n[model]\nname = "x"\n')
+    with pytest.raises(SpecError, match="missing section.*data, likelihood, priors"):
+        spec_argument(path, {"sampler": {"warmup": 99}})
 
 
 def test_design_options_go_to_their_spec_keys_and_are_refused_elsewhere() -> None:

@@ -160,9 +160,18 @@ class StructuralModel(abc.ABC):
         """Canonical JSON of the validated spec."""
         return spec_to_json(self.spec)
 
-    def _sampler_settings(self, draws: int | None, chains: int | None, seed: int | None) -> dict:
+    def record_sampler_settings(self, settings: Mapping[str, Any]) -> None:
+        """Make the spec (stored with the fit) say the sampler settings actually used: draws,
+        warm-up, chains and seed, whether from the spec file or from ``fit``'s arguments."""
+        used = {k: settings[k] for k in ("draws", "warmup", "chains", "seed")}
+        self.spec = {**self.spec, "sampler": {**self.spec["sampler"], **used}}
+
+    def _sampler_settings(
+        self, draws: int | None, chains: int | None, seed: int | None, warmup: int | None = None
+    ) -> dict:
         sampler = dict(self.spec["sampler"])
-        for key, value in (("draws", draws), ("chains", chains), ("seed", seed)):
+        given = (("draws", draws), ("chains", chains), ("seed", seed), ("warmup", warmup))
+        for key, value in given:
             if value is not None:
                 if (
                     isinstance(value, bool)
@@ -255,9 +264,8 @@ class StructuralModel(abc.ABC):
         without them LOO and predictive checks are unavailable, and the file's attribute
         ``retrench_pointwise`` says why.
         """
-        settings = self._sampler_settings(draws, chains, seed)
-        if warmup is not None:
-            settings["warmup"] = warmup
+        settings = self._sampler_settings(draws, chains, seed, warmup)
+        self.record_sampler_settings(settings)
         keep, pointwise_note = self._pointwise_decision(pointwise, settings)
         kernel = NUTS(
             self.model,
@@ -304,7 +312,9 @@ class StructuralModel(abc.ABC):
             persistence.provenance_attrs(
                 self.schema.model_name, self.spec_json, self.data_hash, settings["seed"]
             )
-            | {"retrench_pointwise": pointwise_note},
+            | {"retrench_pointwise": pointwise_note}
+            | {f"retrench_{k}": str(settings[k]) for k in ("draws", "warmup", "chains")}
+            | {"retrench_thinning": "1"},
         )
         self.idata, self.seed = idata, settings["seed"]
         return idata

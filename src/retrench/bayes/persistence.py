@@ -82,6 +82,25 @@ def write_atomic(idata: idio.InferenceData, path: str | os.PathLike[str]) -> Pat
     return atomic.write_atomic(path, lambda tmp: idio.write_netcdf(idata, tmp))
 
 
+def read_results_file(path: str | os.PathLike[str]) -> Any:
+    """Read a results NetCDF file; a missing, empty, truncated or garbage file is a DataError
+    naming the file and what was expected (never a NetCDF/HDF5 traceback)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"results file {path} does not exist")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError(f"results file {path} is empty (0 bytes); expected a NetCDF fit")
+    try:
+        return idio.read_netcdf(str(path))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise DataError(
+            f"results file {path} ({size} bytes) is damaged or not a NetCDF fit written by "
+            f"retrench ({reason}); fit again with `retrench fit ... --overwrite`"
+        ) from exc
+
+
 def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, dict[str, Any]]:
     """Read a results file and check it holds a fit of ``model_name``.
 
@@ -92,13 +111,7 @@ def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, di
         DataError: the file does not exist or is not a readable NetCDF file.
         SpecError: the file was written by another model or lacks retrench attributes.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"results file {path} does not exist")
-    try:
-        idata = idio.read_netcdf(str(path))
-    except (OSError, ValueError) as exc:
-        raise DataError(f"results file {path} is not a readable NetCDF file ({exc})") from exc
+    idata = read_results_file(path)
     attrs = idio.attrs_of(idata)
     saved_model = attrs.get("retrench_model")
     if saved_model is None:
@@ -111,10 +124,14 @@ def read_checked(path: str | os.PathLike[str], model_name: str) -> tuple[Any, di
 def check_matches(
     attrs: Mapping[str, Any], *, spec_json: str, data_hash: str, path: str | os.PathLike[str]
 ) -> None:
-    """Refuse a results file whose spec or data hash differs from the caller's."""
-    if attrs.get("retrench_spec") != spec_json:
-        saved = json.loads(attrs.get("retrench_spec", "{}"))
-        given = json.loads(spec_json)
+    """Refuse a results file whose spec or data hash differs from the caller's. The
+    ``[sampler]`` section is not compared: it records how the fit was run (draws, warm-up,
+    chains, seed actually used), not which model it is."""
+    saved = json.loads(attrs.get("retrench_spec", "{}"))
+    given = json.loads(spec_json)
+    if {k: v for k, v in saved.items() if k != "sampler"} != {
+        k: v for k, v in given.items() if k != "sampler"
+    }:
         keys = sorted(_differing_keys(saved, given))
         raise SpecError(
             f"{path}: the spec passed differs from the spec of the saved fit "

@@ -1,4 +1,4 @@
-"""``python -m retrench.cli``: the ``retrench`` command."""
+"""``python -m retrench.cli ARGS``: the same as the ``retrench`` command."""
 
 from retrench.cli import main
 

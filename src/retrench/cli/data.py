@@ -1,7 +1,8 @@
 """``retrench data list | check | load | fetch``: the data commands, as a Typer sub-app.
 
-``data_app`` is registered in :mod:`retrench.cli`.  Every command turns a
-:class:`~retrench.errors.DataError` into one red line on stderr and exit code 1.
+``data_app`` is registered in :mod:`retrench.cli`.  Every command follows the error convention
+of :mod:`retrench.cli.errors`: a :class:`~retrench.errors.DataError` prints its details, then one
+closing red line, and exits 2; a bug exits 3.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from retrench.cli.errors import USER_ERROR, cli_errors
 from retrench.errors import DataError
 
 data_app = typer.Typer(help="Load, check and fetch the real datasets.", no_args_is_help=True)
@@ -42,10 +44,11 @@ def _fail_cleanly(action: Callable[[], Any]) -> Any:
         error_console.print(
             f"[red]error:[/red] {escape(headline)}{more}", highlight=False, soft_wrap=True
         )
-        raise typer.Exit(code=1) from None
+        raise typer.Exit(code=USER_ERROR) from None
 
 
 @data_app.command("list")
+@cli_errors
 def list_datasets(data: DataOption = None) -> None:
     """List the datasets, what each loader returns, and whether its files are found."""
     from retrench.data.locate import DATASETS, dataset_file
@@ -66,6 +69,7 @@ def list_datasets(data: DataOption = None) -> None:
 
 
 @data_app.command("check")
+@cli_errors
 def check(
     name: Annotated[str, typer.Argument(help="dataset folder name, see `retrench data list`")],
     data: DataOption = None,
@@ -80,6 +84,7 @@ def check(
 
 
 @data_app.command("load")
+@cli_errors
 def load_to_csv(
     name: Annotated[str, typer.Argument(help="dataset folder name")],
     out: Annotated[Path, typer.Option("--out", help="CSV file to write")],
@@ -101,7 +106,7 @@ def load_to_csv(
             error_console.print(
                 f"[red]error:[/red] {name} has no table {table!r}; tables: {', '.join(frames)}"
             )
-            raise typer.Exit(code=1)
+            raise typer.Exit(code=USER_ERROR)
         frames = {table: frames[table]}
     written = []
     for key, frame in frames.items():
@@ -112,12 +117,17 @@ def load_to_csv(
 
 
 @data_app.command("fetch")
+@cli_errors
 def fetch(
     name: Annotated[str, typer.Argument(help="dataset folder name")],
     to: Annotated[Path, typer.Option("--to", help="folder to put the dataset folder in")],
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.001, help="overall seconds allowed for the fetch"),
+    ] = None,
 ) -> None:
     """Download a dataset from its public source into TO/NAME (see docs/data.md)."""
     from retrench.data.fetch import fetch_dataset
 
-    result = _fail_cleanly(lambda: fetch_dataset(name, to))
+    result = _fail_cleanly(lambda: fetch_dataset(name, to, time_limit=time_limit))
     console.print(f"fetched {name} into {result if result is not None else to}")

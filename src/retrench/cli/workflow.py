@@ -11,17 +11,18 @@ code 2, never a traceback; ``check`` exits 1 when the verdict is "fail".
 
 from __future__ import annotations
 
-import functools
+import math
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from retrench.errors import RetrenchError, SpecError
+from retrench.cli.errors import cli_errors
+from retrench.errors import SpecError
 
 app = typer.Typer(help="Fit, check and use the structural models.", no_args_is_help=True)
 console = Console()
@@ -29,20 +30,8 @@ RESULTS_HELP = "results folder of `retrench fit`"
 MODEL_HELP = "model to fit (a registered design; see the list below)"
 
 
-def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a RetrenchError (or a missing file) into its whole message in red (every line: every
-    place looked, every row named) and exit code 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (RetrenchError, FileNotFoundError) as exc:
-            message = str(exc) if str(exc) else type(exc).__name__
-            typer.secho(f"error: {type(exc).__name__}: {message}", fg="red", err=True)
-            raise typer.Exit(code=2) from None
-
-    return wrapper
+#: the decorator of every command (:mod:`retrench.cli.errors`: exit 2 / 3, never a traceback)
+user_errors = cli_errors
 
 
 def parse_assignments(assignments: Sequence[str]) -> dict[str, Any]:
@@ -70,14 +59,29 @@ def parse_assignments(assignments: Sequence[str]) -> dict[str, Any]:
     return overrides
 
 
-def spec_argument(spec: Path | None, overrides: dict[str, Any]) -> Any:
+def spec_argument(spec: Path | None, overrides: dict[str, Any], schema: Any = None) -> Any:
     """What the model constructor takes: the file, the file merged with ``--set``, or the
-    ``--set`` overrides merged over the model's default file (None when nothing was given)."""
+    ``--set`` overrides merged over the model's default file (None when nothing was given).
+
+    A spec file stands alone with or without ``--set``: one that lacks sections of ``schema``
+    is refused (never silently completed from the model's default file)."""
     from retrench.bayes.spec import deep_merge, read_spec_file
 
     if spec is None:
         return overrides or None
-    return deep_merge(read_spec_file(spec), overrides) if overrides else spec
+    if not overrides:
+        return spec
+    raw = read_spec_file(spec)
+    required = {"model", "data", "priors", "likelihood", "sampler"}
+    if schema is not None:
+        required |= set(schema.sections)
+    missing = sorted(required - set(raw))
+    if missing:
+        raise SpecError(
+            f"--spec {spec}: missing section(s) {', '.join(missing)} (a spec file must be "
+            "complete; --set changes keys of it, it does not fill in sections)"
+        )
+    return deep_merge(raw, overrides)
 
 
 def design_options_help() -> str:
@@ -164,13 +168,19 @@ def fit(
             "default: unless chains x draws x observations > 2.5e8",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace the results already in OUT")
+    ] = False,
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
     from retrench.designs import registry
     from retrench.workflow.fitting import fit_to_folder
     from retrench.workflow.jax_cache import enable_compilation_cache
+    from retrench.workflow.results_folder import check_destination, clean_leftovers
 
     entry = registry.get(model)
+    clean_leftovers(out)
+    check_destination(out, overwrite)  # before anything is loaded or fitted
     overrides = parse_assignments(assignments or [])
     options = parse_design_options(ctx.args)
     extra = {k: str(v) for k, v in options.items() if k in entry.source_options}
@@ -193,13 +203,14 @@ def fit(
             model,
             out,
             source,
-            spec_argument(spec, overrides),
+            spec_argument(spec, overrides, entry.model_class().schema),
             draws=draws,
             chains=chains,
             warmup=warmup,
             seed=seed,
             pointwise=pointwise,
             on_model=announce,
+            overwrite=overwrite,
         )
     console.print(
         f"fitted [bold]{model}[/] in {outcome.seconds:.0f} s: "
@@ -238,7 +249,16 @@ def check(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    """A file-name part of a table title: signs, points and exponents kept (``1e+09`` stays
+    ``1e+09``, ``-1.5`` stays ``-1.5``); other runs of characters become ``_``."""
+    return re.sub(r"[^a-z0-9.+-]+", "_", text.lower()).strip("_.")[:80]
+
+
+def counterfactual_file(out: Path, policy: str, amount: float | None, suffix: str) -> Path:
+    """``OUT/counterfactual_POLICY[_amount=A][_I-TITLE].csv``, with the amount written exactly
+    (``repr`` of the float: ``1000000000.0``, ``-1.5``, ``1e-09``)."""
+    amount_part = "" if amount is None else f"_amount={float(amount)!r}"
+    return Path(out) / f"counterfactual_{policy}{amount_part}{suffix}.csv"
 
 
 @app.command("simulate")
@@ -254,10 +274,13 @@ def simulate(
     ] = None,
 ) -> None:
     """Run a counterfactual policy over the posterior; print and save its tables (CSV in OUT)."""
+    from retrench.atomic import write_atomic
     from retrench.bayes.render import frame_table
     from retrench.designs import registry
     from retrench.workflow.results import load_results, read_attrs
 
+    if amount is not None and not math.isfinite(amount):
+        raise SpecError(f"--amount: expected a finite number (got {amount})")
     _, attrs = read_attrs(out)
     module = registry.get(attrs["retrench_model"]).counterfactual_module()
     if policy is None or policy not in module.POLICIES:
@@ -273,8 +296,8 @@ def simulate(
     for i, (title, table) in enumerate(tables):
         console.print(frame_table(table, title))
         suffix = "" if len(tables) == 1 else f"_{i + 1}-{_slug(title)}"
-        path = Path(out) / f"counterfactual_{policy}{suffix}.csv"
-        table.to_csv(path)
+        path = counterfactual_file(out, policy, amount, suffix)
+        write_atomic(path, lambda tmp, t=table: t.to_csv(tmp))
         console.print(f"written to {path}")
 
 
@@ -282,6 +305,7 @@ def simulate(
 @user_errors
 def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Write plots and report.md (diagnostics, checks, LOO, counterfactuals) into OUT."""
+    from retrench.bayes.pointwise import restore_pointwise
     from retrench.designs import registry
     from retrench.workflow.results import load_results, read_attrs
 
@@ -291,7 +315,13 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
         raise SpecError(f"model {attrs['retrench_model']!r} has no report")
     with console.status("[bold]reloading the fit and writing plots..."):
         model = load_results(out)
+        restored = restore_pointwise(model)
         path = write_report(model, out)
+    if restored:
+        console.print(
+            f"the fit was saved without {' and '.join(restored)}: recomputed from the posterior "
+            "draws for this report (not saved)"
+        )
     console.print(f"report written to {path}")
 
 

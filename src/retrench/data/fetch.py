@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -104,6 +105,7 @@ def fetch_dataset(
     base_url: str | os.PathLike[str] | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
     progress: bool = True,
+    time_limit: float | None = None,
 ) -> Path:
     """Download every file of dataset ``name`` into ``to/<name>/`` and return that folder.
 
@@ -115,6 +117,11 @@ def fetch_dataset(
         ``$RETRENCH_MIRROR``; without either, files come from their pinned upstream URLs.
     timeout : seconds allowed for connecting and for each read from the socket.
     progress : show a ``rich.progress`` bar.
+    time_limit : overall seconds allowed for the whole fetch (None: no limit); a server that
+        trickles bytes is stopped there with a DataError.
+
+    A failed fetch leaves no ``.part`` file and no dataset folder it created empty; ``.part``
+    files a killed earlier fetch left are removed first.
 
     Raises
     ------
@@ -127,8 +134,32 @@ def fetch_dataset(
         raise DataError(f"timeout must be a positive number of seconds (got {timeout!r})")
     mirror = mirror_base_url(base_url)
     _refuse_conversions_without_mirror(dataset, mirror)
+    if time_limit is not None and not time_limit > 0:
+        raise DataError(f"time limit must be a positive number of seconds (got {time_limit!r})")
+    deadline = None if time_limit is None else time.monotonic() + float(time_limit)
     target_dir = Path(to).expanduser() / dataset.name
+    created = not target_dir.exists()
     target_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in target_dir.glob(".*.part"):
+        leftover.unlink(missing_ok=True)
+    try:
+        return _fetch_files(dataset, target_dir, mirror, timeout, progress, deadline, time_limit)
+    except BaseException:
+        if created and target_dir.is_dir() and not any(target_dir.iterdir()):
+            target_dir.rmdir()
+        raise
+
+
+def _fetch_files(
+    dataset: RegisteredDataset,
+    target_dir: Path,
+    mirror: str | None,
+    timeout: float,
+    progress: bool,
+    deadline: float | None,
+    time_limit: float | None,
+) -> Path:
+    """Download (or find present) every file of ``dataset`` into ``target_dir``; the receipt."""
     receipt: list[dict[str, object]] = []
     with _progress_bar(progress) as add_task:
         for entry in dataset.files:
@@ -141,7 +172,10 @@ def fetch_dataset(
                 advance(entry.size)
                 status = "already present"
             else:
-                _download_verified(dataset.name, entry, url, target, timeout, advance)
+                limited = _limited(
+                    advance, deadline, time_limit, f"{dataset.name}/{entry.filename}"
+                )
+                _download_verified(dataset.name, entry, url, target, timeout, limited)
                 status = "downloaded"
             receipt.append(
                 {
@@ -154,6 +188,26 @@ def fetch_dataset(
             )
     _write_receipt(target_dir, dataset, mirror, receipt)
     return target_dir
+
+
+def _limited(
+    advance: Callable[[int], None], deadline: float | None, limit: float | None, what: str
+) -> Callable[[int], None]:
+    """``advance`` that raises DataError once the overall ``deadline`` has passed."""
+    if deadline is None:
+        return advance
+    received = [0]
+
+    def step(n: int) -> None:
+        received[0] += n
+        advance(n)
+        if time.monotonic() > deadline:
+            raise DataError(
+                f"fetch of {what} stopped: the overall time limit of {limit:g} s passed after "
+                f"{received[0]} bytes (raise --time-limit, or use a faster mirror)"
+            )
+
+    return step
 
 
 def _refuse_conversions_without_mirror(dataset: RegisteredDataset, mirror: str | None) -> None:

@@ -41,13 +41,24 @@ def no_synthetic_with_data(data: PathLike | None, synthetic: bool) -> None:
         raise SpecError("--synthetic and --data exclude each other: choose one data source")
 
 
-def read_panel_csv(path: PathLike) -> pd.DataFrame:
+def read_panel_csv(path: PathLike, layout: str | None = None) -> pd.DataFrame:
     """A country panel saved as CSV (e.g. the embedded synthetic data), with typed columns:
-    empty text cells stay empty strings, never NaN."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"data file {path} does not exist")
-    frame = pd.read_csv(path, keep_default_na=False, na_values=["", "NA", "NaN"])
+    empty text cells stay empty strings, never NaN.
+
+    Every file first passes the file-level checks of :func:`retrench.data.panel_csv.
+    check_csv_file` (empty, header only, not UTF-8, truncated); with ``layout`` (``"tariffs"``,
+    ``"gvc"``) it is read through that layout's schema (types, ranges, unique keys; errors name
+    file, column, line and value)."""
+    from retrench.data.panel_csv import check_csv_file, read_panel_table
+
+    path = check_csv_file(path)
+    if layout is not None:
+        frame = read_panel_table(path, layout)
+    else:
+        try:
+            frame = pd.read_csv(path, keep_default_na=False, na_values=["", "NA", "NaN"])
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise DataError(f"cannot parse {path} as CSV: {exc}") from exc
     for column in TEXT_COLUMNS:
         if column in frame:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), "")

@@ -20,6 +20,7 @@ Units and descriptions of the declared columns travel in ``df.attrs["units"]`` a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,27 @@ def raise_problems(path: Path | str, problems: Sequence[Problem]) -> None:
         raise DataError(f"invalid data in {path}:\n  - {lines}")
 
 
+def check_not_truncated(path: Path) -> None:
+    """DataError if a non-empty file does not end with a line break: a copy or download cut
+    inside its last line (e.g. inside a number) would otherwise load as if complete."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return
+            handle.seek(-1, os.SEEK_END)
+            last = handle.read(1)
+    except FileNotFoundError as exc:
+        raise DataError(f"file not found: {path}") from exc
+    if last not in (b"\n", b"\r"):
+        raise DataError(
+            f"{path}: the file ends without a line break, inside its last line: it looks "
+            "truncated; expected complete lines (fetch or copy the file again)"
+        )
+
+
 def _read_raw(path: Path) -> pd.DataFrame:
+    check_not_truncated(Path(path))
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except FileNotFoundError as exc:

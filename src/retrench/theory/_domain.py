@@ -27,6 +27,19 @@ def is_traced(*values: object) -> bool:
     return any(isinstance(leaf, jax.core.Tracer) for leaf in leaves)
 
 
+def _concrete(value: object) -> np.ndarray | None:
+    """The concrete value behind ``value`` (the primal of an eager ``grad``/``jvp`` tracer), or
+    None under ``jit`` where there is none."""
+    while isinstance(value, jax.core.Tracer):
+        value = getattr(value, "primal", None)
+        if value is None:
+            return None
+    try:
+        return np.asarray(value)
+    except jax.errors.TracerArrayConversionError:
+        return None
+
+
 def check_domain(
     conditions: Mapping[str, Array],
     values: Mapping[str, object] | None = None,
@@ -57,7 +70,9 @@ def check_domain(
             if values:
                 parts = []
                 for name, value in values.items():
-                    arr = np.asarray(value)
+                    arr = _concrete(value)
+                    if arr is None:
+                        continue
                     if arr.ndim == 0:
                         parts.append(f"{name}={float(arr):g}")
                     else:
@@ -69,3 +84,21 @@ def check_domain(
             where = "" if flag_np.ndim == 0 else f" at {n_bad} of {flag_np.size} points"
             raise DomainError(f"{description}{where}{shown}")
     return in_domain
+
+
+def nan_unless(in_domain: Array, value: Array, *inputs: Array) -> Array:
+    """``value`` where ``in_domain``, NaN elsewhere, with a NaN gradient there too.
+
+    ``value * where(in_domain, 1, NaN)`` plus ``where(in_domain, 0, NaN * x)`` for each of the
+    raw ``inputs``: unlike ``where(in_domain, value, NaN)``, whose gradient is 0 outside the
+    domain (a plausible wrong number under ``grad``), every derivative with respect to an input
+    is NaN there, even where ``value`` was computed at placeholder parameters that do not depend
+    on the inputs. Inside the domain the value and its derivatives are unchanged.
+    """
+    ok = jnp.asarray(in_domain, dtype=bool)
+    scale = jnp.where(ok, 1.0, jnp.nan)
+    # where(ok, 0, x) * where(ok, 0, NaN): 0 with derivative 0 inside (no NaN cotangent leaks
+    # through the unselected branch), NaN with derivative NaN outside
+    outside = jnp.where(ok, 0.0, jnp.nan)
+    poison = sum((jnp.where(ok, 0.0, jnp.asarray(x)) * outside for x in inputs), jnp.zeros(()))
+    return jax.tree_util.tree_map(lambda v: jnp.asarray(v) * scale + poison, value)

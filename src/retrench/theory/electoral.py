@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 
 from retrench.theory import electoral_primitives as prim
-from retrench.theory._domain import check_domain, is_traced
+from retrench.theory._domain import check_domain, is_traced, nan_unless
 from retrench.theory._roots import RootResult, raise_if_not_converged
 from retrench.theory.electoral_domain import (
     ElectoralParams,
@@ -269,7 +269,7 @@ def _threshold_point(leader: Leader, *leaves: Array) -> ThresholdResult:
     p = safe_params(p_raw, ok)
     x, u_R, u_E, conv = _leader_logits(p, leader)
     root = prim.solve_log_threshold(p.lam, p.alpha_R, p.alpha_E, x, p.b, p.psi, u_R, u_E)
-    log_gamma = jnp.where(ok, root.value, jnp.nan)
+    log_gamma = nan_unless(ok, root.value, *leaves)  # NaN value and NaN gradient outside
     return ThresholdResult(
         gamma=jnp.exp(log_gamma), log_gamma=log_gamma, in_domain=ok, converged=conv & root.converged
     )

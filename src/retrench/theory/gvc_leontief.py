@@ -36,7 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from retrench.errors import DomainError
-from retrench.theory._domain import check_domain
+from retrench.theory._domain import check_domain, nan_unless
 
 Array = jax.Array
 ArrayLike = jax.typing.ArrayLike
@@ -289,4 +289,6 @@ def thresholds(n: ArrayLike, mu: ArrayLike, *, with_flag: bool = False):
     n_, mu_ = safe_value(ok, n, "n"), safe_value(ok, mu, "mu")
     inv_n = 1.0 / n_
     value = GVCThresholds(inv_n, inv_n, jnp.maximum(mu_, inv_n))
-    return _maybe_flag(value, ok, with_flag)
+    if with_flag:
+        return value, ok
+    return nan_unless(ok, value, n, mu)  # NaN (and NaN gradient) outside, never a number

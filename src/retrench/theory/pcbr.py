@@ -36,7 +36,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from retrench.theory._domain import check_domain
+from retrench.theory._domain import check_domain, nan_unless
 
 Array = jax.Array
 ArrayLike = jax.typing.ArrayLike
@@ -150,8 +150,12 @@ def redistribution(
 def political_cost_benefit_ratio(
     tau0: ArrayLike, tau1: ArrayLike, market: ImportMarket = DEFAULT_IMPORT_MARKET
 ) -> Array:
-    """Rodrik's PCBR: :func:`redistribution` per unit of :func:`efficiency_gain` for τ0 → τ1."""
-    return redistribution(tau0, tau1, market) / efficiency_gain(tau0, tau1, market)
+    """Rodrik's PCBR: :func:`redistribution` per unit of :func:`efficiency_gain` for τ0 → τ1.
+
+    Outside :func:`pcbr_conditions` (e.g. a reversed "cut" τ0 < τ1, whose ratio would equal the
+    real cut's) it raises DomainError when eager and is NaN (NaN gradient) when traced."""
+    ratio = redistribution(tau0, tau1, market) / efficiency_gain(tau0, tau1, market)
+    return nan_unless(pcbr_in_domain(tau0, tau1, market), ratio)
 
 
 def marginal_pcbr(tau: ArrayLike, market: ImportMarket = DEFAULT_IMPORT_MARKET) -> Array:

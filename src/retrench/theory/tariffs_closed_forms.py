@@ -8,7 +8,8 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from retrench.theory._domain import check_domain
+from retrench.theory._domain import check_domain, nan_unless
+from retrench.theory.tariffs_market import DEFAULT_MARKET, tariff_conditions
 
 Array = jax.Array
 ArrayLike = jax.typing.ArrayLike
@@ -24,14 +25,16 @@ def efficient_tariff_closed_form(gamma_E: ArrayLike, gamma_M: ArrayLike) -> Arra
     gamma_E = jnp.asarray(gamma_E, dtype=jnp.result_type(float))
     gamma_M = jnp.asarray(gamma_M, dtype=jnp.result_type(float))
     denominator = 59.0 - 9.0 * gamma_E - 8.0 * gamma_M
-    check_domain(
+    tau = 4.0 * (2.0 * gamma_M + 1.0 - 3.0 * gamma_E) / denominator
+    ok = check_domain(
         {
             "eq. 7 needs 59 - 9*gamma_E - 8*gamma_M > 0 (concavity; pole at equality)": denominator
-            > 0
+            > 0,
+            **tariff_conditions(tau, DEFAULT_MARKET, "eq. 7 tariff"),
         },
         values={"gamma_E": gamma_E, "gamma_M": gamma_M},
     )
-    return 4.0 * (2.0 * gamma_M + 1.0 - 3.0 * gamma_E) / denominator
+    return nan_unless(ok, tau)
 
 
 def nash_tariff_closed_form(gamma_M: ArrayLike) -> Array:

@@ -85,6 +85,19 @@ def check_same_model(attrs: Sequence[dict], labels: Sequence[str]) -> str:
     return str(first)
 
 
+def check_distinct(folders: Sequence[str | os.PathLike[str]]) -> None:
+    """SpecError naming a results folder given twice (a fit compared with itself)."""
+    seen: dict[Path, str] = {}
+    for folder in folders:
+        key = Path(folder).resolve()
+        if key in seen:
+            raise SpecError(
+                f"compare: {folder} is given twice (also as {seen[key]}); "
+                "expected two or more different results folders"
+            )
+        seen[key] = str(folder)
+
+
 def _observed(idata, site: str) -> np.ndarray | None:
     if not idio.has_group(idata, "observed_data"):
         return None
@@ -134,6 +147,7 @@ def compare_fits(
 
     if len(folders) < 2:
         raise SpecError(f"compare needs two or more results folders, got {len(folders)}")
+    check_distinct(folders)
     labels = folder_labels(folders)
     loaded = [read_attrs(f) for f in folders]
     model = check_same_model([a for _, a in loaded], labels)

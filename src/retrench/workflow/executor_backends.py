@@ -223,7 +223,15 @@ class RayBackend:
             init_kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
             if address is None:
                 init_kwargs["num_cpus"] = int(workers)
-            ray.init(address=address, **init_kwargs)
+            try:
+                ray.init(address=address, **init_kwargs)
+            except (ConnectionError, RuntimeError, ValueError) as err:
+                first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                where = f"the Ray cluster at --address {address}" if address else "a local Ray"
+                raise SpecError(
+                    f"executor='ray': cannot start or reach {where} ({first}); start a cluster "
+                    "with `ray start --head`, fix --address, or use --executor local"
+                ) from None
             self._started_here = True
         cluster_cpus = int(ray.cluster_resources().get("CPU", workers))
         self.capacity = int(workers) if address is None else max(cluster_cpus, 1)

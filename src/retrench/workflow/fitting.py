@@ -17,6 +17,7 @@ from typing import Any
 
 from retrench.bayes.diagnostics import diagnose
 from retrench.designs import registry
+from retrench.workflow import results_folder
 from retrench.workflow.results import DIAGNOSTICS_FILE, build_model, save_results
 
 
@@ -61,25 +62,41 @@ def fit_to_folder(
     seed: int | None = None,
     pointwise: bool | None = None,
     on_model: Callable[[Any], None] | None = None,
+    overwrite: bool = False,
 ) -> FitOutcome:
     """Build design ``name`` on ``source`` (default: the real data at the default place), fit it
     with NUTS, write ``fit.nc`` / ``spec.toml`` / ``diagnostics.csv`` and the design's after-fit
     files into ``out``. ``on_model`` sees the model before sampling (e.g. to report its size);
-    ``pointwise`` as in :meth:`~retrench.bayes.base.StructuralModel.fit`."""
+    ``pointwise`` as in :meth:`~retrench.bayes.base.StructuralModel.fit`.
+
+    ``out`` is written as a whole (:mod:`retrench.workflow.results_folder`): the files are
+    assembled in a temporary sibling folder and swapped in at the end. A file at ``out``, or a
+    non-empty folder without ``overwrite=True``, is refused before anything is fitted."""
     entry = registry.get(name)
+    out = Path(out)
+    results_folder.clean_leftovers(out)
+    results_folder.check_destination(out, overwrite)
     source = dict(source) if source is not None else entry.make_source()
     start = time.perf_counter()
     model = build_from_source(name, source, spec)
     if on_model is not None:
         on_model(model)
     idata = model.fit(draws=draws, chains=chains, seed=seed, warmup=warmup, pointwise=pointwise)
-    save_results(model, out, source)
     diag = diagnose(
         idata,
         summary_sites(model, idata.posterior),
         max_tree_depth=model.spec["sampler"]["max_tree_depth"],
     )
-    diag.table.to_csv(Path(out) / DIAGNOSTICS_FILE)
-    after_fit = entry.hook("after_fit")
-    lines = list(after_fit(model, Path(out))) if after_fit else []
+    tmp = results_folder.temporary_sibling(out)
+    try:
+        save_results(model, tmp, source)
+        diag.table.to_csv(tmp / DIAGNOSTICS_FILE)
+        after_fit = entry.hook("after_fit")
+        lines = list(after_fit(model, tmp)) if after_fit else []
+        results_folder.pause_for_tests()
+        results_folder.swap_in(tmp, out)
+    finally:
+        results_folder.clean_leftovers(out)
+        if tmp.exists():
+            results_folder.remove_tree(tmp)
     return FitOutcome(model, diag, time.perf_counter() - start, lines)

@@ -19,6 +19,7 @@ from typing import Any
 
 from retrench.bayes import inference_data as idio
 from retrench.bayes.base import StructuralModel
+from retrench.bayes.persistence import read_results_file
 from retrench.bayes.spec import spec_to_toml
 from retrench.data.sources import read_panel_csv
 from retrench.designs import registry
@@ -68,7 +69,7 @@ def read_attrs(out: str | os.PathLike[str]) -> tuple[Any, dict[str, Any]]:
     path = Path(out) / FIT_FILE
     if not path.is_file():
         raise DataError(f"{out}: no {FIT_FILE} here (is this a results folder of `retrench fit`?)")
-    idata = idio.read_netcdf(str(path))
+    idata = read_results_file(path)
     attrs = idio.attrs_of(idata)
     if "retrench_model" not in attrs:
         raise SpecError(f"{path}: not a retrench results file")

@@ -170,12 +170,19 @@ def fixed_compensation(model, amount: float) -> pd.DataFrame:
     counts a solver failure) instead of leaving the domain."""
     if not np.isfinite(amount) or amount < 0:
         raise SpecError(f"amount: expected a finite raise of the losers' share >= 0 (got {amount})")
+    p = posterior_arrays(model, ["alpha_R", "lam", "alpha_E"])
+    lower = es.alpha_R_lower_bound(p["lam"], p["alpha_E"])[:, None]
+    largest = float(np.max(np.asarray(p["alpha_R"]) - lower))
+    if amount >= largest:  # checked before any counterfactual is computed
+        raise SpecError(
+            f"amount: a raise of {amount:g} leaves the model's domain in every posterior draw "
+            f"and Congress (alpha_R - amount must stay above max(1 - lam, alpha_E)); expected "
+            f"0 <= amount < {largest:.4g}"
+        )
     n = len(model.congresses)
     ds = model.counterfactual(compensation=np.full(n, float(amount)),
                               return_sites=["p_exit_H", "alpha_R"])  # fmt: skip
     cf, fa = _flat(ds, "p_exit_H"), _flat(ds, "p_exit_H_factual")
-    p = posterior_arrays(model, ["alpha_R", "lam", "alpha_E"])
-    lower = es.alpha_R_lower_bound(p["lam"], p["alpha_E"])[:, None]
     table = interval_frame(cf, model.congresses)
     table.insert(0, "p_exit_H_factual", fa.mean(0))
     table["prob_H_exits_factual"] = (fa > 0.5).mean(0)

@@ -168,11 +168,12 @@ class GVCThresholdModel(StructuralModel):
         **_: Any,
     ) -> idio.InferenceData:
         """NUTS on (β, δ, σ) with φ and the fixed effects marginalised; joint draws stored."""
-        settings = self._sampler_settings(draws, chains, seed)
+        settings = self._sampler_settings(draws, chains, seed, warmup)
+        self.record_sampler_settings(settings)
         sampler = ThresholdSampler(
             self.n_thresholds,
             draws=settings["draws"],
-            warmup=settings["warmup"] if warmup is None else int(warmup),
+            warmup=settings["warmup"],
             chains=settings["chains"],
             priors=self.priors(),
             target_accept=settings["target_accept"],

@@ -21,7 +21,7 @@ def gvc_source(data: PathLike | None = None, synthetic: bool = False) -> dict[st
 def load_gvc_data(source: dict[str, Any]) -> dict[str, Any]:
     """Constructor arguments of :class:`~retrench.designs.gvc.model.GVCThresholdModel`."""
     if source["kind"] == "csv":
-        return {"data": read_panel_csv(source["path"])}
+        return {"data": read_panel_csv(source["path"], "gvc")}
     from retrench.data.panels_gvc import gvc_panel
 
     # the loader takes the data root (the folder holding the dataset folders), not the dataset

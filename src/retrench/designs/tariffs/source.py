@@ -26,7 +26,7 @@ def tariff_source(
 def load_tariff_data(source: dict[str, Any]) -> dict[str, Any]:
     """Constructor arguments of :class:`~retrench.designs.tariffs.model.TariffModel`."""
     if source["kind"] == "csv":
-        return {"data": read_panel_csv(source["path"]), "tradewar": None}
+        return {"data": read_panel_csv(source["path"], "tariffs"), "tradewar": None}
     from retrench.data.panels_tariffs import tariff_country_panel, tradewar_tariff_panel
 
     root = source.get("path")

@@ -42,9 +42,17 @@ SMALL_PANEL_OVERRIDES = {
 }
 
 
+#: years a tariff panel can hold (WDI tariff series start in 1960)
+YEAR_RANGE = (1960, 2100)
+
+
 def _year(value: Any, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SpecError(f"{key}: expected an integer year (got {value!r})")
+    if not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+        raise SpecError(
+            f"{key}: expected a year in [{YEAR_RANGE[0]}, {YEAR_RANGE[1]}] (got {value!r})"
+        )
     return int(value)
 
 
