@@ -404,6 +404,15 @@ class StructuralModel(abc.ABC):
         ds.attrs["policy"] = ", ".join(f"{k}={np.asarray(v).tolist()}" for k, v in policy.items())
         return ds
 
+    # --- PyMC front end ----------------------------------------------------------------------
+    def to_pymc(self, *, deterministics: Sequence[str] | str = "all") -> Any:
+        """This design as a ``pm.Model`` (needs ``retrench[pymc]``): the same latent sites with
+        the same priors as PyMC distributions, the likelihood and the theory as ``wrap_jax`` ops
+        of this model's JAX code (:func:`retrench.bayes.pymc_bridge.to_pymc`)."""
+        from retrench.bayes.pymc_bridge import to_pymc
+
+        return to_pymc(self, deterministics=deterministics)
+
     # --- persistence -----------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> str:
         """Write the fit to ``path`` (NetCDF, atomic) with spec, data hash, seed, versions and
