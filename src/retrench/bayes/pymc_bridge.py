@@ -23,6 +23,7 @@ PyMC is optional: this module imports it only inside functions (``retrench[pymc]
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -37,7 +38,7 @@ from numpyro.infer.util import log_density
 LIKELIHOOD_POTENTIAL = "log_likelihood_jax"
 
 
-class _StopAtSite(Exception):
+class _SiteReachedError(Exception):
     """Raised by :class:`_StopAt` once the wanted site's distribution is known."""
 
 
@@ -52,7 +53,7 @@ class _StopAt(Messenger):
     def process_message(self, msg: dict) -> None:
         if msg["type"] == "sample" and msg["name"] == self.name:
             self.site_fn = msg["fn"]
-            raise _StopAtSite
+            raise _SiteReachedError
 
 
 def _unwrap(fn: dist.Distribution) -> dist.Distribution:
@@ -164,10 +165,8 @@ def site_parameters(model: Any, name: str) -> Callable[[Mapping[str, jax.Array]]
 
     def parameters(values: Mapping[str, jax.Array]) -> dict:
         stopper = _StopAt(substitute(seed(model.model, 0), data=dict(values)), name)
-        try:
+        with contextlib.suppress(_SiteReachedError):
             stopper(inputs, observed)
-        except _StopAtSite:
-            pass
         family = pymc_family(stopper.site_fn)
         return {k: jnp.asarray(v, dtype=float) for k, v in family[1].items()}
 
@@ -227,6 +226,11 @@ def _prior_traces(model: Any) -> list[dict[str, Any]]:
     return [trace(seed(model.model, rng_seed)).get_trace(*args) for rng_seed in (1, 2)]
 
 
+def _by_name(wrap_jax: Callable, fn: Callable, names: Sequence[str]) -> Callable:
+    """``wrap_jax`` of ``fn(dict)`` called with the values of ``names`` as positional inputs."""
+    return wrap_jax(lambda *values: fn(dict(zip(names, values, strict=True))))
+
+
 def to_pymc(model: Any, *, deterministics: Sequence[str] | str = "all", coords: bool = True) -> Any:
     """The ``pm.Model`` of ``model`` (a :class:`~retrench.bayes.base.StructuralModel`); see
     the module docstring. ``deterministics``: ``"all"``, ``"none"`` or the names of the
@@ -255,16 +259,18 @@ def to_pymc(model: Any, *, deterministics: Sequence[str] | str = "all", coords: 
                 upstream = sites[:i]
                 params_fn = site_parameters(model, site.name)
                 names = [s.name for s in upstream]
-                op = wrap_jax(lambda *vals, _f=params_fn, _n=names: _f(dict(zip(_n, vals))))
-                params = op(*[pt.specify_shape(variables[s.name], s.shape) for s in upstream])
+                params = _by_name(wrap_jax, params_fn, names)(
+                    *[pt.specify_shape(variables[s.name], s.shape) for s in upstream]
+                )
             cls = getattr(pm, site.family)
             variables[site.name] = cls(site.name, **params, shape=site.shape, dims=dims)
         names = [s.name for s in sites]
         loglik_fn = likelihood_function(
             model, [s.name for s in sites if s.family is not None], deterministics
         )
-        op = wrap_jax(lambda *vals: loglik_fn(dict(zip(names, vals))))
-        loglik, dets = op(*[pt.specify_shape(variables[s.name], s.shape) for s in sites])
+        loglik, dets = _by_name(wrap_jax, loglik_fn, names)(
+            *[pt.specify_shape(variables[s.name], s.shape) for s in sites]
+        )
         pm.Potential(LIKELIHOOD_POTENTIAL, loglik)
         for name in deterministics:
             dims = model_dims.get(name)
