@@ -242,8 +242,13 @@ class StructuralModel(abc.ABC):
         prior_draws: int = 500,
         progress_bar: bool = False,
         pointwise: bool | None = None,
+        backend: str = "numpyro",
+        sampler: str = "nutpie",
     ) -> idio.InferenceData:
         """Sample the posterior with NumPyro NUTS; return (and keep) the InferenceData.
+
+        ``backend="pymc"`` samples :meth:`to_pymc` with ``sampler`` (``"nutpie"`` or
+        ``"pymc"``) and stores the same groups and names (:mod:`retrench.bayes.pymc_fit`).
 
         Defaults come from the spec's ``[sampler]`` table. With the same data, spec, seed and
         device the draws are bit-identical.
@@ -259,6 +264,10 @@ class StructuralModel(abc.ABC):
         if warmup is not None:
             settings["warmup"] = warmup
         keep, pointwise_note = self._pointwise_decision(pointwise, settings)
+        if backend != "numpyro":
+            return self._fit_other_backend(
+                backend, sampler, settings, keep, prior_draws, pointwise_note
+            )
         kernel = NUTS(
             self.model,
             target_accept_prob=settings["target_accept"],
@@ -305,6 +314,27 @@ class StructuralModel(abc.ABC):
                 self.schema.model_name, self.spec_json, self.data_hash, settings["seed"]
             )
             | {"retrench_pointwise": pointwise_note},
+        )
+        self.idata, self.seed = idata, settings["seed"]
+        return idata
+
+    def _fit_other_backend(
+        self, backend: str, sampler: str, settings: dict, keep: bool, prior_draws: int, note: str
+    ) -> idio.InferenceData:
+        """:meth:`fit` with ``backend="pymc"`` (:func:`retrench.bayes.pymc_fit.fit_with_pymc`)."""
+        if backend != "pymc":
+            raise SpecError(f"backend: expected 'numpyro' or 'pymc' (got {backend!r})")
+        from retrench.bayes.pymc_fit import fit_with_pymc
+
+        idata = fit_with_pymc(
+            self, settings, sampler=sampler, keep_pointwise=keep, prior_draws=prior_draws
+        )
+        idio.set_attrs(
+            idata,
+            persistence.provenance_attrs(
+                self.schema.model_name, self.spec_json, self.data_hash, settings["seed"]
+            )
+            | {"retrench_pointwise": note},
         )
         self.idata, self.seed = idata, settings["seed"]
         return idata
