@@ -164,6 +164,12 @@ def fit(
             "default: unless chains x draws x observations > 2.5e8",
         ),
     ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", help="numpyro (default) or pymc (needs retrench[pymc])")
+    ] = "numpyro",
+    sampler: Annotated[
+        str, typer.Option("--sampler", help="with --backend pymc: nutpie (default) or pymc")
+    ] = "nutpie",
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
     from retrench.designs import registry
@@ -200,6 +206,8 @@ def fit(
             seed=seed,
             pointwise=pointwise,
             on_model=announce,
+            backend=backend,
+            sampler=sampler,
         )
     console.print(
         f"fitted [bold]{model}[/] in {outcome.seconds:.0f} s: "

@@ -61,18 +61,24 @@ def fit_to_folder(
     seed: int | None = None,
     pointwise: bool | None = None,
     on_model: Callable[[Any], None] | None = None,
+    backend: str = "numpyro",
+    sampler: str = "nutpie",
 ) -> FitOutcome:
     """Build design ``name`` on ``source`` (default: the real data at the default place), fit it
     with NUTS, write ``fit.nc`` / ``spec.toml`` / ``diagnostics.csv`` and the design's after-fit
     files into ``out``. ``on_model`` sees the model before sampling (e.g. to report its size);
-    ``pointwise`` as in :meth:`~retrench.bayes.base.StructuralModel.fit`."""
+    ``pointwise``, ``backend`` and ``sampler`` as in
+    :meth:`~retrench.bayes.base.StructuralModel.fit`."""
     entry = registry.get(name)
     source = dict(source) if source is not None else entry.make_source()
     start = time.perf_counter()
     model = build_from_source(name, source, spec)
     if on_model is not None:
         on_model(model)
-    idata = model.fit(draws=draws, chains=chains, seed=seed, warmup=warmup, pointwise=pointwise)
+    other_backend = {} if backend == "numpyro" else {"backend": backend, "sampler": sampler}
+    idata = model.fit(
+        draws=draws, chains=chains, seed=seed, warmup=warmup, pointwise=pointwise, **other_backend
+    )
     save_results(model, out, source)
     diag = diagnose(
         idata,
