@@ -4,7 +4,7 @@
 
 * every latent site of the design's NumPyro model is a PyMC free variable of the same name,
   shape and dims, with the same prior as a PyMC distribution (``pm.Normal``, ``pm.HalfNormal``,
-  ...; :data:`CONVERTERS`), hence the same support and the same unconstraining transform
+  ...; :func:`pymc_family`), hence the same support and the same unconstraining transform
   (log for positive, log-odds / interval for bounded), so a PyMC user can swap a prior;
 * a prior whose parameters depend on other latent sites (a hierarchy: ``tariff_logit ~
   Normal(group_mean[g], country_sd)``) gets them from a ``pytensor.wrap_jax`` op that runs the
