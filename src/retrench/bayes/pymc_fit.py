@@ -20,7 +20,7 @@ from typing import Any
 import jax
 import numpy as np
 from numpyro.handlers import seed, trace
-from numpyro.infer import log_likelihood
+from numpyro.infer import Predictive, log_likelihood
 
 from retrench.bayes import inference_data as idio
 from retrench.bayes.pymc_bridge import to_pymc
@@ -103,6 +103,23 @@ def run_sampler(model: Any, settings: Mapping[str, Any], sampler: str) -> tuple[
     return draws, {k: v for k, v in out_stats.items() if v is not None}, seconds
 
 
+def run_predictive(
+    model_fn: Any,
+    key: jax.Array,
+    inputs: Mapping[str, Any],
+    *,
+    samples: Mapping[str, jax.Array] | None = None,
+    num_samples: int | None = None,
+    return_sites: list[str] | None = None,
+) -> dict[str, jax.Array]:
+    """``numpyro.infer.Predictive`` compiled with ``jax.jit`` (as the NumPyro back end runs it;
+    kept here so that this module does not import :mod:`retrench.bayes.base`)."""
+    predictive = Predictive(
+        model_fn, posterior_samples=samples, num_samples=num_samples, return_sites=return_sites
+    )
+    return jax.jit(lambda k: predictive(k, inputs, None))(key)
+
+
 def observed_values(model: Any, sites: list[str]) -> dict[str, np.ndarray]:
     """The observed values of ``sites`` (as the NumPyro model sees them)."""
     tr = trace(seed(model.model, 0)).get_trace(model.inputs, model.observed)
@@ -130,8 +147,6 @@ def fit_with_pymc(
     prior_draws: int,
 ) -> idio.InferenceData:
     """Sample ``model`` with PyMC and build the NumPyro back end's DataTree (module docstring)."""
-    from retrench.bayes.base import run_predictive
-
     draws, stats, seconds = run_sampler(model, settings, sampler)
     n_chain = settings["chains"]
     samples = _flat(draws)
