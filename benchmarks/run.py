@@ -27,6 +27,7 @@ TITLES = {
     "scaling": "Scaling with observations",
     "threshold": "Threshold inference (Bayes vs Hansen bootstrap)",
     "electoral": "Electoral realignment fit (compile, ESS/s, root-find cost)",
+    "pymc_frontend": "PyMC front end (wrap_jax gradient cost; NumPyro NUTS vs nutpie ESS/s)",
 }
 ORDER = tuple(TITLES)
 

@@ -251,8 +251,13 @@ class StructuralModel(abc.ABC):
         prior_draws: int = 500,
         progress_bar: bool = False,
         pointwise: bool | None = None,
+        backend: str = "numpyro",
+        sampler: str = "nutpie",
     ) -> idio.InferenceData:
         """Sample the posterior with NumPyro NUTS; return (and keep) the InferenceData.
+
+        ``backend="pymc"`` samples :meth:`to_pymc` with ``sampler`` (``"nutpie"`` or
+        ``"pymc"``) and stores the same groups and names (:mod:`retrench.bayes.pymc_fit`).
 
         Defaults come from the spec's ``[sampler]`` table. With the same data, spec, seed and
         device the draws are bit-identical.
@@ -267,6 +272,10 @@ class StructuralModel(abc.ABC):
         settings = self._sampler_settings(draws, chains, seed, warmup)
         self.record_sampler_settings(settings)
         keep, pointwise_note = self._pointwise_decision(pointwise, settings)
+        if backend != "numpyro":
+            return self._fit_other_backend(
+                backend, sampler, settings, keep, prior_draws, pointwise_note
+            )
         kernel = NUTS(
             self.model,
             target_accept_prob=settings["target_accept"],
@@ -315,6 +324,27 @@ class StructuralModel(abc.ABC):
             | {"retrench_pointwise": pointwise_note}
             | {f"retrench_{k}": str(settings[k]) for k in ("draws", "warmup", "chains")}
             | {"retrench_thinning": "1"},
+        )
+        self.idata, self.seed = idata, settings["seed"]
+        return idata
+
+    def _fit_other_backend(
+        self, backend: str, sampler: str, settings: dict, keep: bool, prior_draws: int, note: str
+    ) -> idio.InferenceData:
+        """:meth:`fit` with ``backend="pymc"`` (:func:`retrench.bayes.pymc_fit.fit_with_pymc`)."""
+        if backend != "pymc":
+            raise SpecError(f"backend: expected 'numpyro' or 'pymc' (got {backend!r})")
+        from retrench.bayes.pymc_fit import fit_with_pymc
+
+        idata = fit_with_pymc(
+            self, settings, sampler=sampler, keep_pointwise=keep, prior_draws=prior_draws
+        )
+        idio.set_attrs(
+            idata,
+            persistence.provenance_attrs(
+                self.schema.model_name, self.spec_json, self.data_hash, settings["seed"]
+            )
+            | {"retrench_pointwise": note},
         )
         self.idata, self.seed = idata, settings["seed"]
         return idata
@@ -413,6 +443,15 @@ class StructuralModel(abc.ABC):
         ds = self._dataset(self._shape_like_posterior(values), ["chain", "draw"])
         ds.attrs["policy"] = ", ".join(f"{k}={np.asarray(v).tolist()}" for k, v in policy.items())
         return ds
+
+    # --- PyMC front end ----------------------------------------------------------------------
+    def to_pymc(self, *, deterministics: Sequence[str] | str = "all") -> Any:
+        """This design as a ``pm.Model`` (needs ``retrench[pymc]``): the same latent sites with
+        the same priors as PyMC distributions, the likelihood and the theory as ``wrap_jax`` ops
+        of this model's JAX code (:func:`retrench.bayes.pymc_bridge.to_pymc`)."""
+        from retrench.bayes.pymc_bridge import to_pymc
+
+        return to_pymc(self, deterministics=deterministics)
 
     # --- persistence -----------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> str:

@@ -57,6 +57,7 @@ __all__ = [
     "drop_variables",
     "ess",
     "from_arrays",
+    "from_groups",
     "group",
     "group_names",
     "has_group",
@@ -315,6 +316,25 @@ def from_arrays(
     tree = _quiet(
         azb.from_dict,
         groups,
+        coords=dict(coords or {}),
+        dims={k: list(v) for k, v in (dims or {}).items()},
+    )
+    tree.attrs[FORMAT_ATTR] = FORMAT
+    return tree
+
+
+def from_groups(
+    groups: Mapping[str, Mapping[str, np.ndarray]],
+    *,
+    coords: Mapping[str, Sequence[Any]] | None = None,
+    dims: Mapping[str, Sequence[str]] | None = None,
+) -> xr.DataTree:
+    """DataTree from any ArviZ groups of arrays shaped (chain, draw, ...) (observed_data: as
+    observed), e.g. a PyMC fit rebuilt as the NumPyro back end's results
+    (:mod:`retrench.bayes.pymc_fit`)."""
+    tree = _quiet(
+        azb.from_dict,
+        {k: dict(v) for k, v in groups.items()},
         coords=dict(coords or {}),
         dims={k: list(v) for k, v in (dims or {}).items()},
     )

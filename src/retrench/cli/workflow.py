@@ -171,6 +171,12 @@ def fit(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="replace the results already in OUT")
     ] = False,
+    backend: Annotated[
+        str, typer.Option("--backend", help="numpyro (default) or pymc (needs retrench[pymc])")
+    ] = "numpyro",
+    sampler: Annotated[
+        str, typer.Option("--sampler", help="with --backend pymc: nutpie (default) or pymc")
+    ] = "nutpie",
 ) -> None:
     """Fit a model with NUTS and write fit.nc, spec.toml and diagnostics.csv to OUT."""
     from retrench.designs import registry
@@ -211,6 +217,8 @@ def fit(
             pointwise=pointwise,
             on_model=announce,
             overwrite=overwrite,
+            backend=backend,
+            sampler=sampler,
         )
     console.print(
         f"fitted [bold]{model}[/] in {outcome.seconds:.0f} s: "

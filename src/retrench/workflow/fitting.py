@@ -63,11 +63,14 @@ def fit_to_folder(
     pointwise: bool | None = None,
     on_model: Callable[[Any], None] | None = None,
     overwrite: bool = False,
+    backend: str = "numpyro",
+    sampler: str = "nutpie",
 ) -> FitOutcome:
     """Build design ``name`` on ``source`` (default: the real data at the default place), fit it
     with NUTS, write ``fit.nc`` / ``spec.toml`` / ``diagnostics.csv`` and the design's after-fit
     files into ``out``. ``on_model`` sees the model before sampling (e.g. to report its size);
-    ``pointwise`` as in :meth:`~retrench.bayes.base.StructuralModel.fit`.
+    ``pointwise``, ``backend`` and ``sampler`` as in
+    :meth:`~retrench.bayes.base.StructuralModel.fit`.
 
     ``out`` is written as a whole (:mod:`retrench.workflow.results_folder`): the files are
     assembled in a temporary sibling folder and swapped in at the end. A file at ``out``, or a
@@ -81,7 +84,10 @@ def fit_to_folder(
     model = build_from_source(name, source, spec)
     if on_model is not None:
         on_model(model)
-    idata = model.fit(draws=draws, chains=chains, seed=seed, warmup=warmup, pointwise=pointwise)
+    other_backend = {} if backend == "numpyro" else {"backend": backend, "sampler": sampler}
+    idata = model.fit(
+        draws=draws, chains=chains, seed=seed, warmup=warmup, pointwise=pointwise, **other_backend
+    )
     diag = diagnose(
         idata,
         summary_sites(model, idata.posterior),

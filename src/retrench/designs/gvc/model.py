@@ -165,9 +165,18 @@ class GVCThresholdModel(StructuralModel):
         seed: int | None = None,
         *,
         warmup: int | None = None,
+        backend: str = "numpyro",
         **_: Any,
     ) -> idio.InferenceData:
-        """NUTS on (β, δ, σ) with φ and the fixed effects marginalised; joint draws stored."""
+        """NUTS on (β, δ, σ) with φ and the fixed effects marginalised; joint draws stored.
+
+        ``backend="pymc"`` is not available for this design's fit yet (its exact-conditional
+        sampler draws φ and the fixed effects after NUTS); :meth:`to_pymc` is."""
+        if backend != "numpyro":
+            raise SpecError(
+                f"backend: the gvc design fits with its own sampler only (got {backend!r}); "
+                "model.to_pymc() gives its PyMC model"
+            )
         settings = self._sampler_settings(draws, chains, seed, warmup)
         self.record_sampler_settings(settings)
         sampler = ThresholdSampler(
