@@ -283,6 +283,7 @@ def simulate(
 def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Write plots and report.md (diagnostics, checks, LOO, counterfactuals) into OUT."""
     from retrench.designs import registry
+    from retrench.workflow.identification import write_identification
     from retrench.workflow.results import load_results, read_attrs
 
     _, attrs = read_attrs(out)
@@ -292,7 +293,8 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     with console.status("[bold]reloading the fit and writing plots..."):
         model = load_results(out)
         path = write_report(model, out)
-    console.print(f"report written to {path}")
+        identification = write_identification(model, out)
+    console.print(f"report written to {path}; identification table {identification}")
 
 
 #: short column names of the compare tables (the CSV keeps ArviZ's names)

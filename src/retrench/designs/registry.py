@@ -100,6 +100,7 @@ DESIGNS: dict[str, str] = {
     "tariffs": "retrench.designs.tariffs",
     "electoral": "retrench.designs.electoral",
     "gvc": "retrench.designs.gvc",
+    "accession": "retrench.designs.accession",
 }
 
 _REGISTRY: dict[str, ModelEntry] = {}
