@@ -23,6 +23,7 @@ are left out. :func:`write_identification` is what ``retrench report`` calls for
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,13 @@ def identification_table(
             contraction = np.where(prior_sd > 0, 1.0 - post_sd**2 / prior_sd**2, np.nan)
         kept.append(name)
         rows.append((name, labels, prior_sd, post_sd, contraction, varies))
-    sensitivity = idio.psense(idata, kept, log_prior) if kept else {}
+    try:
+        sensitivity = idio.psense(idata, kept, log_prior) if kept else {}
+    except Exception as exc:  # noqa: BLE001  (the table stays useful without the sensitivities)
+        sensitivity = {}
+        warnings.warn(
+            f"psense failed ({type(exc).__name__}: {exc}); sensitivities NaN", stacklevel=2
+        )
     frames = []
     for name, labels, prior_sd, post_sd, contraction, varies in rows:
         n = len(labels)
