@@ -23,3 +23,22 @@ def test_shift_keeps_the_reciprocal_tariff_and_zero_shift_is_the_identity() -> N
     logit = lambda g: np.log((g - 0.625) / (1.75 - g))  # noqa: E731
     np.testing.assert_allclose(logit(new_M) - logit(gamma_M), shift, atol=1e-10)
     assert np.all(np.sign(new_M - gamma_M) == np.sign(shift))
+
+
+def test_embedded_synthetic_panel_is_reproduced_by_its_settings() -> None:
+    import importlib.util
+
+    import pandas as pd
+
+    from retrench.data.simulate_tariffs_accession import simulate_accession_panel
+    from retrench.resources import embedded_file
+
+    spec = importlib.util.spec_from_file_location(
+        "make_accession_synthetic", embedded_file("make_accession_synthetic.py")
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    panel, _ = simulate_accession_panel(**script.SETTINGS)
+    stored = pd.read_csv(embedded_file("accession_synthetic.csv"))
+    np.testing.assert_allclose(stored["tariff_applied_pct"], panel["tariff_applied_pct"], rtol=1e-9)
+    assert list(stored["country_code"]) == list(panel["country_code"])
