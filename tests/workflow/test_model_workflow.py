@@ -70,7 +70,7 @@ def test_save_load_round_trip_is_exact(fitted_toy, tmp_path, toy_spec_path):
     assert np.array_equal(cf_a, cf_b)
     attrs = idio.attrs_of(loaded.idata)
     versions = json.loads(attrs["retrench_versions"])
-    assert {"jax", "numpyro", "arviz"} <= set(versions)
+    assert {"jax", "numpyro", "arviz-base", "arviz-stats"} <= set(versions)
     assert attrs["retrench_jax_backend"] in ("cpu", "gpu", "cuda", "tpu")
     assert json.loads(attrs["retrench_spec"]) == fitted_toy.spec
 

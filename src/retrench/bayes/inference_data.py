@@ -63,6 +63,7 @@ __all__ = [
     "has_group",
     "loo",
     "posterior_draws",
+    "psense",
     "loo_from_log_lik",
     "read_netcdf",
     "rhat",
@@ -302,6 +303,8 @@ def from_arrays(
     sample_stats: Mapping[str, np.ndarray] | None = None,
     coords: Mapping[str, Sequence[Any]] | None = None,
     dims: Mapping[str, Sequence[str]] | None = None,
+    prior: Mapping[str, np.ndarray] | None = None,
+    log_prior: Mapping[str, np.ndarray] | None = None,
 ) -> xr.DataTree:
     """DataTree from arrays shaped (chain, draw, ...) (ArviZ ``from_dict``), for models
     sampled outside ``numpyro.infer.MCMC`` (e.g. the GVC design's exact-conditional sampler)."""
@@ -310,6 +313,8 @@ def from_arrays(
         ("log_likelihood", log_likelihood),
         ("observed_data", observed_data),
         ("sample_stats", sample_stats),
+        ("prior", prior),
+        ("log_prior", log_prior),
     ):
         if values is not None:
             groups[name] = dict(values)
@@ -340,6 +345,30 @@ def from_groups(
     )
     tree.attrs[FORMAT_ATTR] = FORMAT
     return tree
+
+
+def psense(
+    idata: xr.DataTree, var_names: Sequence[str], log_prior: np.ndarray | None = None
+) -> dict[str, xr.Dataset | None]:
+    """Power-scaling sensitivity (Kallioinen et al. 2024; arviz-stats ``psense``) of the posterior
+    of ``var_names`` to the prior and to the likelihood: ``{"prior": ..., "likelihood": ...}``,
+    a Dataset per element, or None where the fit lacks what it needs (``log_prior``: the log
+    prior density of each posterior draw, shape (chain, draw); the likelihood needs the
+    ``log_likelihood`` group). ``idata`` is not modified."""
+    groups = {name: group(idata, name) for name in ("posterior", "log_likelihood")
+              if has_group(idata, name)}  # fmt: skip
+    out: dict[str, xr.Dataset | None] = {"prior": None, "likelihood": None}
+    if log_prior is not None:
+        post = groups["posterior"]
+        groups["log_prior"] = xr.Dataset(
+            {"log_prior": (("chain", "draw"), np.asarray(log_prior, float))},
+            coords={"chain": post["chain"], "draw": post["draw"]},
+        )
+    tree = xr.DataTree.from_dict({f"/{k}": v for k, v in groups.items()})
+    for kind, needed in (("prior", "log_prior"), ("likelihood", "log_likelihood")):
+        if needed in groups:
+            out[kind] = _as_dataset(_quiet(azs.psense, tree, var_names=list(var_names), group=kind))
+    return out
 
 
 def loo_from_log_lik(log_lik: np.ndarray) -> LooResult:

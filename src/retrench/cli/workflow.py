@@ -315,6 +315,7 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
     """Write plots and report.md (diagnostics, checks, LOO, counterfactuals) into OUT."""
     from retrench.bayes.pointwise import restore_pointwise
     from retrench.designs import registry
+    from retrench.workflow.identification import write_identification
     from retrench.workflow.results import load_results, read_attrs
 
     _, attrs = read_attrs(out)
@@ -325,12 +326,13 @@ def report(out: Annotated[Path, typer.Argument(help=RESULTS_HELP)]) -> None:
         model = load_results(out)
         restored = restore_pointwise(model)
         path = write_report(model, out)
+        identification = write_identification(model, out)
     if restored:
         console.print(
             f"the fit was saved without {' and '.join(restored)}: recomputed from the posterior "
             "draws for this report (not saved)"
         )
-    console.print(f"report written to {path}")
+    console.print(f"report written to {path}; identification table {identification}")
 
 
 #: short column names of the compare tables (the CSV keeps ArviZ's names)

@@ -107,6 +107,7 @@ DESIGNS: dict[str, str] = {
     "electoral": "retrench.designs.electoral",
     "gvc": "retrench.designs.gvc",
     "conjoint": "retrench.designs.conjoint",
+    "accession": "retrench.designs.accession",
 }
 
 _REGISTRY: dict[str, ModelEntry] = {}
