@@ -65,11 +65,15 @@ def test_design_options_go_to_their_spec_keys_and_are_refused_elsewhere() -> Non
 
 
 def test_every_registered_design_resolves_its_class_and_hooks() -> None:
-    assert set(registry.names()) >= {"tariffs", "electoral", "gvc"}
+    assert set(registry.names()) >= {"tariffs", "electoral", "gvc", "accession", "conjoint"}
+    without_policies = {"conjoint"}  # a survey design: estimands, no structural policy nodes
     for name in registry.names():
         entry = registry.get(name)
         assert entry.model_class().schema.model_name == name
         assert callable(entry.hook("report"))
+        if name in without_policies:
+            assert entry.counterfactuals is None
+            continue
         module = entry.counterfactual_module()
         assert module.POLICIES and callable(module.counterfactual_tables)
 
