@@ -16,6 +16,7 @@ from scipy import stats
 
 import retrench  # noqa: F401  (x64)
 from retrench.bayes.censored import LeftCensored, _student_t_cdf
+from retrench.bayes.factor import factor
 
 THRESHOLD = 5e-4
 
@@ -105,7 +106,7 @@ def test_numpyro_potential_with_observed_data_is_unchanged():
             if new:
                 numpyro.sample("y", LeftCensored(mu, scale, THRESHOLD), obs=y)
             else:
-                numpyro.factor("y", all_rows_log_prob(mu, scale, THRESHOLD, y))
+                factor("y", all_rows_log_prob(mu, scale, THRESHOLD, y))
 
     values = []
     for new in (True, False):

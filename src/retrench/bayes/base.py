@@ -41,6 +41,7 @@ from numpyro.infer import MCMC, NUTS, Predictive
 
 from retrench.bayes import inference_data as idio
 from retrench.bayes import persistence
+from retrench.bayes.factor import factor
 from retrench.bayes.spec import Spec, SpecSchema, check_columns, load_spec, spec_to_json
 from retrench.errors import SpecError
 
@@ -85,7 +86,7 @@ def record_solver_failures(ok: jax.Array) -> None:
     number of failures as the deterministic site ``solver_failures`` (never an exception)."""
     ok = jnp.asarray(ok, dtype=bool)
     numpyro.deterministic(SOLVER_FAILURE_SITE, jnp.sum(~ok))
-    numpyro.factor("solver_failure_penalty", jnp.where(jnp.all(ok), 0.0, -jnp.inf))
+    factor("solver_failure_penalty", jnp.where(jnp.all(ok), 0.0, -jnp.inf))
 
 
 def set_run_arguments(mcmc: MCMC, *args: Any) -> None:

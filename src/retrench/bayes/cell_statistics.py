@@ -45,6 +45,7 @@ import numpyro
 import pandas as pd
 
 from retrench.bayes.censored import LeftCensored
+from retrench.bayes.factor import factor
 from retrench.errors import DataError
 
 __all__ = [
@@ -208,7 +209,7 @@ def observe_left_censored(
         if df is not None:
             raise ValueError(f"{name}: cell statistics are exact for normal errors only (df={df})")
         loglik = censored_normal_cells_log_likelihood(cells, mean_of, scale, threshold)
-        numpyro.factor(f"{name}_cells", loglik)
+        factor(f"{name}_cells", loglik)
         return
     country, years_from_ref = rows
     mean = mean_of(country, years_from_ref)

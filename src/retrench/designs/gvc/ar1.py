@@ -37,6 +37,7 @@ import jax.scipy.linalg
 import numpy as np
 import pandas as pd
 
+from retrench.bayes.factor import factor
 from retrench.designs.gvc.matrices import ThresholdDesign
 from retrench.errors import DataError
 
@@ -116,7 +117,7 @@ def linear_ar1_model(data: AR1Arrays, beta_scale: float = 10.0, sigma_scale: flo
     beta = numpyro.sample("beta", dist.Normal(0.0, beta_scale).expand([k]).to_event(1))
     sigma = numpyro.sample("sigma", dist.HalfNormal(sigma_scale))
     rho = numpyro.sample("rho", dist.Uniform(-1.0, 1.0))
-    numpyro.factor("gvc", ar1_log_likelihood(beta, sigma, rho, data))
+    factor("gvc", ar1_log_likelihood(beta, sigma, rho, data))
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ import numpy as np
 import numpyro
 import numpyro.distributions as dist
 
+from retrench.bayes.factor import factor
 from retrench.designs.gvc.matrices import ThresholdDesign, minimum_regime_size
 
 #: Default priors on the standardised scale. β is wide (posterior means ≈ FE-OLS). δ, the slope
@@ -261,8 +262,6 @@ def gvc_threshold_model(
         raise ValueError(f"n_thresholds must be 0, 1 or 2 (got {n_thresholds})")
     params = _sample_slopes(data, n_thresholds, {**DEFAULT_PRIORS, **(priors or {})})
     if n_thresholds == 0:
-        numpyro.factor("log_likelihood", conditional_log_likelihood(params, data, 0))
+        factor("log_likelihood", conditional_log_likelihood(params, data, 0))
     else:
-        numpyro.factor(
-            "log_likelihood", jax.nn.logsumexp(phi_log_weights(params, data, n_thresholds))
-        )
+        factor("log_likelihood", jax.nn.logsumexp(phi_log_weights(params, data, n_thresholds)))
