@@ -16,6 +16,8 @@ from typing import NoReturn
 import pytest
 from hypothesis import settings
 
+import retrench  # noqa: F401  (loads NumPyro before any test module imports ArviZ or PyMC)
+
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

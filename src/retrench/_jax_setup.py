@@ -21,3 +21,25 @@ import jax
 
 X64_ENABLED: bool = os.environ.get("RETRENCH_X64", "1") != "0"
 jax.config.update("jax_enable_x64", X64_ENABLED)
+
+
+def load_numpyro_eagerly() -> None:
+    """Import NumPyro for real before anything imports ArviZ.
+
+    arviz-base (and PyMC, which imports it) registers ``numpyro`` as a *lazy* module when NumPyro
+    is not yet imported; a later ``import numpyro.distributions`` through that lazy package leaves
+    ``numpyro.distributions`` without its submodule attributes, and NumPyro's own
+    ``numpyro.factor`` then fails (``module 'numpyro.distributions' has no attribute
+    'distribution'``), in an order-dependent way. Touching an attribute completes a lazy load."""
+    import sys
+
+    import numpyro
+    import numpyro.distributions.distribution  # noqa: F401
+
+    _ = numpyro.__version__  # completes a lazy load
+    package = sys.modules["numpyro.distributions"]
+    package.distribution = sys.modules["numpyro.distributions.distribution"]
+    sys.modules["numpyro"].distributions = package
+
+
+load_numpyro_eagerly()
