@@ -11,10 +11,10 @@ import sys
 SCRIPT = """
 import arviz_base.io_numpyro  # registers a lazy numpyro
 import retrench  # noqa: F401
-import numpyro
 import numpyro.distributions as dist
+assert hasattr(dist, "distribution")  # without retrench's eager load: AttributeError below
+import numpyro
 numpyro.handlers.trace(lambda: numpyro.factor("f", 1.0)).get_trace()
-assert hasattr(dist, "distribution")
 print("ok")
 """
 
