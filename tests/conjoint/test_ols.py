@@ -11,6 +11,7 @@ from scipy import stats
 from retrench.designs.conjoint import ols
 from retrench.designs.conjoint.attributes import ATTRIBUTES, effect_names
 from retrench.designs.conjoint.simulate import simulate_survey, true_amce
+from retrench.errors import DataError
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,6 @@ def test_ols_recovers_true_amce_on_a_large_survey():
 
 
 def test_subgroup_needs_two_groups(survey):
-    with pytest.raises(Exception, match="at least two groups"):
+    with pytest.raises(DataError, match="at least two groups"):
         ols.omnibus_subgroup_test(survey.assign(one="a"), "one")
     assert isinstance(ols.amce_ols(survey), pd.DataFrame)

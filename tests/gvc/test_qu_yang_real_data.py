@@ -17,14 +17,15 @@ from retrench.designs.gvc.qu_yang_tables import (
     table3_column,
     threshold_tests,
 )
+from retrench.errors import DataError
 
 
 @pytest.fixture(scope="module")
-def panel():
+def panel(require_data):
     try:
         frame = rd.gvc_panel(seed_sample_only=True)
-    except Exception as err:  # noqa: BLE001 - any missing-data error skips
-        pytest.skip(f"WIOD GVC data not available: {err}")
+    except DataError as err:
+        require_data(f"WIOD GVC data not available: {err}")
     frame = frame.dropna(subset=["gr"])
     return frame.assign(log_value_added=np.log(frame.value_added))
 
