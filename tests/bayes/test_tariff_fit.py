@@ -46,8 +46,12 @@ def test_public_counterfactual_matches_the_closed_form_and_remark_1(small_tariff
     gamma_M = model.idata.posterior["gamma_M"].values
     gamma_E_public = model.spec["public_weights"]["gamma_E"]
     # eq. 7 in ad-valorem form at the public's weights, computed independently
-    expected = (2 * gamma_M + 1 - 3 * gamma_E_public) / (2 * (4 - gamma_M))
+    unbounded = (2 * gamma_M + 1 - 3 * gamma_E_public) / (2 * (4 - gamma_M))
+    # past the prohibitive tariff (ad valorem 1/3 in the section 3.3 market) trade stops:
+    # the efficient outcome is autarky, reported as the prohibitive tariff and flagged
+    expected = np.minimum(unbounded, 1.0 / 3.0)
     np.testing.assert_allclose(ds["tariff_rules"].values, expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(ds["tariff_autarky"].values, unbounded >= 1.0 / 3.0)
     np.testing.assert_allclose(
         ds["tariff_rules_factual"].values, model.idata.posterior["tariff_rules"].values, rtol=1e-12
     )
@@ -102,10 +106,12 @@ def test_counterfactual_tables_public_amount_matches_eq_7(small_tariff_fit):
     titles = [title for title, _ in tables]
     assert len(tables) == 3 and all("gamma_E^W = 1.5" in t for t in titles[1:]), titles
     public = dict(tables)[titles[1]]
-    assert list(public.columns) == ["mean", "q5", "q95"]
     assert list(public.index) == list(model.countries)
     gamma_M = model.idata.posterior["gamma_M"].values.reshape(-1, len(model.countries))
-    expected = (2 * gamma_M + 1 - 3 * 1.5) / (2 * (4 - gamma_M))
+    unbounded = (2 * gamma_M + 1 - 3 * 1.5) / (2 * (4 - gamma_M))
+    expected = np.minimum(unbounded, 1.0 / 3.0)  # autarky past the prohibitive tariff
+    assert list(public.columns) == ["mean", "q5", "q95", "autarky_share"]
+    np.testing.assert_allclose(public["autarky_share"], (unbounded >= 1.0 / 3.0).mean(0))
     np.testing.assert_allclose(public["mean"], expected.mean(0), rtol=1e-9)
     np.testing.assert_allclose(public["q5"], np.quantile(expected, 0.05, axis=0), rtol=1e-9)
     assert np.all(public["q5"] <= public["mean"]) and np.all(public["mean"] <= public["q95"])

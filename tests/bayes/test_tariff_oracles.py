@@ -19,6 +19,7 @@ import xarray as xr
 from benchmarks.baselines.tariffs_scipy import DEFAULT, reciprocal_efficient_tariffs_scipy
 from numpyro.infer.util import log_density
 from scipy import stats
+from scipy.optimize import brentq
 from scipy.special import expit
 
 from retrench.bayes.tariffs import TariffModel
@@ -61,12 +62,20 @@ def hand_weights(p):
     return t, gamma_E, gamma_M
 
 
-def scipy_ad_valorem(gamma_E, gamma_M):
-    """Reciprocal efficient tariff by fsolve (symmetric partners), ad valorem τ / p^w(τ)."""
+def scipy_ad_valorem(gamma_E, gamma_M, autarky_corner=False):
+    """Reciprocal efficient tariff by fsolve (symmetric partners), ad valorem τ / p^w(τ).
+
+    ``autarky_corner``: where fsolve's tariff leaves no imports (the linear forms extended past
+    the prohibitive tariff), the efficient outcome among trading tariffs is the corner: the
+    prohibitive tariff, found here by brentq on the baseline market's imports.
+    """
+    prohibitive = brentq(DEFAULT.imports, 0.0, 1.0, xtol=1e-15)
     out = []
     for e, m in zip(gamma_E, gamma_M, strict=True):
         tau, tau_star = reciprocal_efficient_tariffs_scipy(e, m, e, m)
         assert tau == pytest.approx(tau_star, abs=1e-10)
+        if autarky_corner and DEFAULT.imports(tau) <= 0:
+            tau = prohibitive
         out.append(tau / DEFAULT.world_price(tau))
     return np.array(out)
 
@@ -165,11 +174,18 @@ def test_public_weights_counterfactual_against_fsolve(panel):
     )
     points = [first, second]
     _fake_posterior(model, {k: np.stack([np.asarray(q[k], float) for q in points]) for k in first})
-    ds = model.counterfactual(**model.public_policy(), return_sites=["tariff_rules"])
+    ds = model.counterfactual(
+        **model.public_policy(), return_sites=["tariff_rules", "tariff_autarky"]
+    )
     for s, point in enumerate(points):
         t, gamma_E, gamma_M = hand_weights(point)
-        public = scipy_ad_valorem(np.ones(N_COUNTRY), gamma_M)  # γ_E^W = 1, γ_M^W = γ_M^G
+        # γ_E^W = 1, γ_M^W = γ_M^G; S03 (γ_M ≈ 1.81 at the first point, eq. 7: t = 0.37) and at
+        # the second point also S01 are past the prohibitive tariff: autarky, flagged
+        public = scipy_ad_valorem(np.ones(N_COUNTRY), gamma_M, autarky_corner=True)
         np.testing.assert_allclose(ds["tariff_rules"].values[0, s], public, atol=1e-9)
+        no_trade = np.isclose(public, 1.0 / 3.0, atol=1e-12)
+        assert list(np.flatnonzero(no_trade)) == [[3], [1, 3]][s], public
+        np.testing.assert_array_equal(ds["tariff_autarky"].values[0, s], no_trade.astype(float))
         np.testing.assert_allclose(ds["tariff_rules_factual"].values[0, s], t, atol=1e-9)
         # exporters' extra weight lowers the cooperative tariff: the public sets a higher one
         assert np.all(ds["tariff_rules_change"].values[0, s] > 0)

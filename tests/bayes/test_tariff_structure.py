@@ -221,3 +221,19 @@ def test_power_shift_gradient_survives_a_non_finite_cotangent():
     h = 1e-6
     up, down = (float(power_shift_flagged(1.1 + d, 1.2)[0]) for d in (h, -h))
     assert grad == pytest.approx((up - down) / (2 * h), rel=1e-5)
+
+
+def test_efficient_outcome_past_the_prohibitive_tariff_is_autarky():
+    from retrench.designs.tariffs.structure import efficient_tariff_or_autarky
+
+    # section 3.3 market, symmetric weights: eq. 7 in ad-valorem form (2γ_M + 1 − 3γ_E)/(2(4 − γ_M))
+    gamma_E = jnp.array([1.0, 1.0, 1.0, 1.0, 3.0])
+    gamma_M = jnp.array([1.5, 2.0, 2.5, 7.0, 1.0])
+    t, tau, autarky = efficient_tariff_or_autarky(gamma_E, gamma_M)
+    # 0.2 is interior; 0.5 and 1.0 are past t = 1/3 where imports (1 − p) − 0.5p vanish at
+    # p = 2/3, i.e. τ = 1/6; γ_M = 7 makes joint welfare non-concave (59 − 9 − 56 < 0): NaN;
+    # γ_E = 3, γ_M = 1 gives τ = −1 (zero local price): NaN, not autarky
+    np.testing.assert_allclose(t[:3], [0.2, 1 / 3, 1 / 3], rtol=1e-12)
+    np.testing.assert_allclose(tau[1:3], [1 / 6, 1 / 6], rtol=1e-12)
+    assert list(np.asarray(autarky)) == [False, True, True, False, False]
+    assert np.all(np.isnan(np.asarray(t[3:]))) and np.all(np.isnan(np.asarray(tau[3:])))

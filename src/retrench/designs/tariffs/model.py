@@ -80,6 +80,7 @@ from retrench.designs.tariffs.spec import TARIFF_SCHEMA, public_policy, public_w
 from retrench.designs.tariffs.structure import (
     GAMMA_E_UPPER,
     ad_valorem_slope,
+    efficient_tariff_or_autarky,
     gamma_E_lower_bound,
     gamma_M_from_tariff,
     home_public_welfare,
@@ -259,6 +260,7 @@ class TariffModel(StructuralModel):
             "log_sigma_excess",
             "log_sigma_excess_raw",
             "tariff_rules",
+            "tariff_autarky",
             "tariff_specific",
             "gamma_E",
             "gamma_M",
@@ -337,8 +339,9 @@ class TariffModel(StructuralModel):
         # policy block: the tariff is set at the policy weights (government's unless intervened)
         gamma_E_policy = policy_node("gamma_E_policy", gamma_E)
         gamma_M_policy = policy_node("gamma_M_policy", gamma_M)
-        t_policy, tau_policy = rules_tariff(gamma_E_policy, gamma_M_policy)
+        t_policy, tau_policy, autarky = efficient_tariff_or_autarky(gamma_E_policy, gamma_M_policy)
         numpyro.deterministic("tariff_rules", t_policy)
+        numpyro.deterministic("tariff_autarky", autarky.astype(t_policy.dtype))  # 1: no trade
         numpyro.deterministic("tariff_specific", tau_policy)
         w_public = self.public_weights(gamma_M)
         numpyro.deterministic(

@@ -5,7 +5,10 @@ Every scenario is :meth:`TariffModel.counterfactual` — the same model function
 
 * :func:`public_preferred` — ``do(gamma_E_policy = γ_E^W [, gamma_M_policy = γ_M^W])``: the
   reciprocal tariffs the publics would negotiate (section 3.3) and the public-welfare gap
-  W(τ^W) − W(τ^G) ≥ 0 (Remark 1: governments liberalise more than the public wants);
+  W(τ^W) − W(τ^G) ≥ 0 (Remark 1: governments liberalise more than the public wants). Where
+  eq. 7 at the public's weights lies at or past the prohibitive tariff the efficient outcome
+  is autarky: the tariff is the prohibitive one (t = 1/3) and the table's ``autarky_share``
+  column says in what share of draws that happened;
 * :func:`rules_to_power` — ``do(bargaining_shift = 0)``: Home's (U.S.) tariff and public welfare at
   the rules-based point against the estimated power-based point (section 4, Remark 2);
 * :func:`free_trade_pcbr` — Rodrik's political cost–benefit ratio of cutting each country's
@@ -31,7 +34,7 @@ from retrench.errors import SpecError
 if TYPE_CHECKING:  # pragma: no cover
     from retrench.designs.tariffs.model import TariffModel
 
-PUBLIC_SITES = ("tariff_rules", "public_welfare", "pcbr_free_trade")
+PUBLIC_SITES = ("tariff_rules", "tariff_autarky", "public_welfare", "pcbr_free_trade")
 POWER_SITES = ("tariff_power_home", "home_public_welfare_power")
 
 POLICIES: dict[str, str] = {
@@ -122,7 +125,9 @@ def scenario_tables(model: TariffModel) -> dict[str, pd.DataFrame]:
     public = public_preferred(model)
     tables = {
         "government_tariff": interval_table(public["tariff_rules_factual"], "country"),
-        "public_tariff": interval_table(public["tariff_rules"], "country"),
+        "public_tariff": interval_table(public["tariff_rules"], "country").assign(
+            autarky_share=autarky_share(public["tariff_autarky"]).to_numpy()
+        ),
         "welfare_gap": interval_table(public["welfare_gap"], "country"),
         "pcbr_free_trade": interval_table(public["pcbr_free_trade_factual"], "country"),
     }
@@ -188,4 +193,13 @@ def counterfactual_tables(
             ("PCBR of free trade at government tariffs", "pcbr_government", "country"),
             ("PCBR of free trade at public tariffs", "pcbr_public", "country"),
         ]
-    return [(f"{title}: {name}", interval_table(ds[name], dim)) for title, name, dim in columns]
+    tables = [(f"{title}: {name}", interval_table(ds[name], dim)) for title, name, dim in columns]
+    if policy == "public":
+        _, public_table = tables[1]
+        public_table["autarky_share"] = autarky_share(ds["tariff_autarky"]).to_numpy()
+    return tables
+
+
+def autarky_share(autarky: xr.DataArray) -> pd.Series:
+    """Share of posterior draws, by country, whose efficient tariff is prohibitive (no trade)."""
+    return autarky.mean(("chain", "draw")).to_series().rename("autarky_share")

@@ -64,6 +64,35 @@ def rules_tariff(gamma_E: jax.Array, gamma_M: jax.Array) -> tuple[jax.Array, jax
     return to_ad_valorem(tau), tau
 
 
+PROHIBITIVE_TARIFF = float(prohibitive_tariff())  # specific τ that stops trade (1/6)
+
+
+@jax.jit
+def efficient_tariff_or_autarky(
+    gamma_E: jax.Array, gamma_M: jax.Array
+) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """(t, τ, autarky): the reciprocal efficient outcome at weights that may favour protection.
+
+    Eq. 7 extends the linear forms past the prohibitive tariff, where imports would be
+    negative. Where joint welfare G + G* is concave along the reciprocal direction
+    (59 − 9γ_E − 8γ_M > 0) and eq. 7's τ is at or above the prohibitive tariff, joint welfare
+    rises over every trading tariff up to the prohibitive one, and every higher tariff gives
+    the same no-trade outcome: the efficient outcome is autarky. It is returned as the
+    prohibitive tariff (τ = 1/6, t = 1/3) with ``autarky`` True, so that reports can count it.
+    Every other case outside the domain stays NaN (:func:`rules_tariff`).
+    """
+    denominator = 59.0 - 9.0 * gamma_E - 8.0 * gamma_M
+    concave = denominator > 0
+    unbounded = 4.0 * (2.0 * gamma_M + 1.0 - 3.0 * gamma_E) / jnp.where(concave, denominator, 1.0)
+    autarky = concave & (unbounded >= PROHIBITIVE_TARIFF)
+    t, tau = rules_tariff(gamma_E, gamma_M)
+    return (
+        jnp.where(autarky, TARIFF_UPPER, t),
+        jnp.where(autarky, PROHIBITIVE_TARIFF, tau),
+        autarky,
+    )
+
+
 @jax.jit
 def ad_valorem_slope(tau: jax.Array) -> jax.Array:
     """dt/dτ of t = τ / p^w(τ) (elementwise, forward mode)."""
