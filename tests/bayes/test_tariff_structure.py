@@ -237,3 +237,25 @@ def test_efficient_outcome_past_the_prohibitive_tariff_is_autarky():
     np.testing.assert_allclose(tau[1:3], [1 / 6, 1 / 6], rtol=1e-12)
     assert list(np.asarray(autarky)) == [False, True, True, False, False]
     assert np.all(np.isnan(np.asarray(t[3:]))) and np.all(np.isnan(np.asarray(tau[3:])))
+
+
+def test_power_counterfactual_refuses_a_shift_past_the_domain(usa_prior):
+    """`simulate --policy power --amount A`: a shift moving the U.S. tariff past the prohibitive
+    tariff is refused (naming the amount and the domain), a small one is computed."""
+    import xarray as xr
+
+    from retrench.designs.tariffs.policies import rules_to_power
+    from retrench.errors import SpecError
+
+    model, prior = usa_prior
+    ok = np.flatnonzero(prior["solver_failures"].values == 0)[:20]
+    latent = {n: prior[n].isel(draw=ok) for n in model.site_names()["latent"]}
+    model.idata = xr.DataTree.from_dict(
+        {"posterior": xr.Dataset({n: v.expand_dims(chain=1) for n, v in latent.items()})}
+    )
+    model.seed = 0
+    small = rules_to_power(model, 0.01)
+    rise = small["power_tariff_rise"].values
+    assert np.all(np.isfinite(rise))
+    with pytest.raises(SpecError, match=r"amount: a bargaining shift of 1e\+09 .* 100 %"):
+        rules_to_power(model, 1e9)

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from retrench.designs.tariffs.structure import GAMMA_E_UPPER
+from retrench.bayes import inference_data as idio
+from retrench.designs.tariffs.structure import GAMMA_E_UPPER, TARIFF_LOWER, TARIFF_UPPER
 from retrench.errors import SpecError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,12 +94,46 @@ def rules_to_power(model: TariffModel, shift: float = 0.0) -> xr.Dataset:
         raise SpecError("tradewar.use: the rules-to-power scenario needs the trade-war panel")
     fixed = np.full(len(model.tradewar), float(shift))
     ds = model.counterfactual(bargaining_shift=fixed, return_sites=list(POWER_SITES))
+    _require_power_point_in_domain(ds, float(shift), idio.group(model.idata, "posterior"))
     ds["power_tariff_rise"] = -ds["tariff_power_home_change"]
     ds["power_public_welfare_gain"] = -ds["home_public_welfare_power_change"]
     ds.attrs["scenario"] = (
         f"rules-based point (bargaining_shift = {float(shift):g}) vs estimated power point"
     )
     return ds
+
+
+def _require_power_point_in_domain(ds: xr.Dataset, shift: float, posterior: xr.Dataset) -> None:
+    """Refuse a bargaining shift whose power point leaves the theory's domain in any draw.
+
+    The power point is section 4's first-order move t + Δλ · dt/dλ from the rules-based
+    tariffs; past the prohibitive tariff (ad valorem 1/3) or below −1, or where Home's public
+    welfare is undefined (the partner's tariff left the domain), it means nothing.
+    """
+    tariff = ds["tariff_power_home"]
+    welfare = ds["home_public_welfare_power"]
+    inside = (
+        np.isfinite(tariff)
+        & (tariff > TARIFF_LOWER)
+        & (tariff < TARIFF_UPPER)
+        & np.isfinite(welfare)
+    )
+    if bool(inside.all()):
+        return
+    outside = 1.0 - float(inside.mean())
+    shifts = posterior.get("bargaining_shift_latent")
+    estimated = (
+        ""
+        if shifts is None
+        else f"; the estimated shifts lie in [{float(shifts.quantile(0.05)):.3g}, "
+        f"{float(shifts.quantile(0.95)):.3g}] (5-95 %)"
+    )
+    raise SpecError(
+        f"amount: a bargaining shift of {shift:g} takes the U.S. tariff (or its partner's) outside "
+        f"the model's domain (-1 < t < 1/3, trade flowing) in {100 * outside:.3g} % of "
+        "draw-sections; the power point is a first-order move along the frontier (section 4), "
+        f"so use a smaller shift{estimated}"
+    )
 
 
 def free_trade_pcbr(model: TariffModel) -> xr.Dataset:
