@@ -72,7 +72,8 @@ def _fixed_parameters(n: int) -> dict:
         "trend_scaled": np.array(-1.5),  # trend = -0.0015
         "sigma_log_mean": np.array(-4.5),
         "sigma_log_sd": np.array(0.3),
-        "log_sigma_excess_raw": rng.normal(size=n),
+        "log_sigma_excess_raw": (raw := rng.normal(size=n)),
+        "log_sigma_excess": -4.5 + 0.3 * raw,  # the same scales in the centred coordinates
     }
 
 

@@ -42,7 +42,15 @@ from numpyro.infer import MCMC, NUTS, Predictive
 from retrench.bayes import inference_data as idio
 from retrench.bayes import persistence
 from retrench.bayes.factor import factor
-from retrench.bayes.spec import Spec, SpecSchema, check_columns, load_spec, spec_to_json
+from retrench.bayes.spec import (
+    Spec,
+    SpecSchema,
+    check_columns,
+    data_table_spec,
+    load_spec,
+    spec_to_json,
+)
+from retrench.data.validation import validate_frame
 from retrench.errors import SpecError
 
 SOLVER_FAILURE_SITE = "solver_failures"
@@ -123,6 +131,11 @@ class StructuralModel(abc.ABC):
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame (got {type(data).__name__})")
         check_columns(self.spec, self.schema, data.columns)
+        validate_frame(
+            data,
+            data_table_spec(self.spec, self.schema, data.columns),
+            f"the data given to {type(self).__name__} (row = position in the DataFrame)",
+        )
         self.panel: pd.DataFrame = self.prepare_panel(data)
         self.inputs, self.observed = self.model_inputs(self.panel)
         self.data_hash: str = self.compute_data_hash()

@@ -11,6 +11,7 @@ message starts with the dotted key at fault (``priors.sigma.scale: must be > 0 (
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import os
@@ -22,6 +23,7 @@ from typing import Any
 
 from retrench import resources
 from retrench.bayes.priors import validate_prior
+from retrench.data.validation import ColumnSpec, TableSpec
 from retrench.errors import SpecError
 
 Checker = Callable[[Any, str], Any]
@@ -138,6 +140,11 @@ class SpecSchema:
         likelihood: ``[likelihood]`` keys with their checkers.
         sections: model-specific sections, ``{section: {key: checker}}``.
         optional_columns: the subset of ``data_columns`` that may be absent from the panel.
+        column_checks: for keys of ``data_columns``, the kind and values expected in the column
+            the spec maps them to (:class:`~retrench.data.validation.ColumnSpec`; its ``name``
+            is replaced by the mapped column's). A DataFrame given to a model is validated
+            against them exactly as a panel CSV is (:func:`data_table_spec`).
+        key_columns: keys of ``data_columns`` whose mapped columns identify a row (unique).
     """
 
     model_name: str
@@ -147,6 +154,8 @@ class SpecSchema:
     likelihood: Mapping[str, Checker] = field(default_factory=dict)
     sections: Mapping[str, Mapping[str, Checker]] = field(default_factory=dict)
     optional_columns: tuple[str, ...] = ()
+    column_checks: Mapping[str, ColumnSpec] = field(default_factory=dict)
+    key_columns: tuple[str, ...] = ()
 
 
 def models_dir() -> Path:
@@ -278,6 +287,19 @@ def check_columns(spec: Spec, schema: SpecSchema, columns: Iterable[str]) -> Non
                 f"data.{key}: column {column!r} is not in the panel "
                 f"(columns: {', '.join(map(str, available))})"
             )
+
+
+def data_table_spec(spec: Spec, schema: SpecSchema, columns: Iterable[str]) -> TableSpec:
+    """The :class:`TableSpec` a model's data must satisfy: ``schema.column_checks`` under the
+    column names ``spec["data"]`` maps them to (optional columns only where present)."""
+    present = set(columns)
+    checked = tuple(
+        dataclasses.replace(check, name=spec["data"][key])
+        for key, check in schema.column_checks.items()
+        if spec["data"][key] in present
+    )
+    key = tuple(spec["data"][k] for k in schema.key_columns)
+    return TableSpec(f"{schema.model_name} data", checked, key=key, strict=False)
 
 
 def spec_to_json(spec: Mapping[str, Any]) -> str:

@@ -20,11 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from retrench.data.schemas_trade import WB_INCOME_GROUPS, WB_REGIONS
+from retrench.data.validation import BOOLEAN_TEXT, TableSpec, read_table
 from retrench.data.validation import ColumnSpec as C
-from retrench.data.validation import TableSpec, read_table
 from retrench.errors import DataError
 
-_BOOL = ("True", "False", "true", "false", "1", "0")
+_BOOL = BOOLEAN_TEXT
 
 TARIFF_PANEL_SPEC = TableSpec(
     "tariff panel CSV",

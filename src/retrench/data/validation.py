@@ -45,6 +45,10 @@ _PANDAS_DTYPE = {
 }
 
 
+#: The texts a true/false column may hold (as written by pandas, or as 1/0).
+BOOLEAN_TEXT = ("True", "False", "true", "false", "1", "0")
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One declared column: its kind, unit, nullability and value checks.
@@ -122,12 +126,13 @@ class Problem:
     expected: str
     rows: list[int] = field(default_factory=list)
     values: list[Any] = field(default_factory=list)
+    in_file: bool = True  # rows are data rows of a CSV file (line = row + 2)
 
     def describe(self) -> str:
         if not self.rows:
             return f"column {self.column!r}: {self.expected}"
         shown = [
-            f"row {r} (line {r + 2}): {v!r}"
+            (f"row {r} (line {r + 2}): {v!r}" if self.in_file else f"row {r}: {v!r}")
             for r, v in zip(self.rows[:MAX_ROWS_SHOWN], self.values[:MAX_ROWS_SHOWN], strict=False)
         ]
         extra = len(self.rows) - MAX_ROWS_SHOWN
@@ -345,6 +350,34 @@ def read_table(path: Path, spec: TableSpec, drop_invalid: bool = False) -> pd.Da
         dropped=dropped,
     )
     return frame
+
+
+def _as_text(value: Any) -> Any:
+    """One cell of an in-memory table as the text a CSV file would hold (None when missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def validate_frame(frame: pd.DataFrame, spec: TableSpec, source: str) -> None:
+    """Validate an in-memory table against ``spec`` exactly as :func:`read_table` validates a
+    file: every cell is read as the text a CSV file would hold, then converted and checked
+    (kinds, ranges, allowed values, empty cells, unique key). DataError naming ``source``, the
+    column, the 0-based row position and the value; nothing is returned or changed."""
+    raw = frame.reset_index(drop=True).astype(object).map(_as_text)
+    raise_problems(source, _structural_problems(raw, spec))
+    converted, problems, bad_rows = _convert_all(raw, spec)
+    unparsed = sorted(set().union(*bad_rows.values())) if bad_rows else []
+    converted = _cast_declared(converted.drop(index=unparsed), spec)
+    try:
+        build_schema(spec).validate(converted, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems.extend(_problems_from_pandera(exc, spec, converted)[0])
+    for problem in problems:
+        problem.in_file = False
+    raise_problems(source, problems)
 
 
 def _cast_declared(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:

@@ -77,7 +77,7 @@ import pandas as pd
 
 from retrench.bayes.base import StructuralModel, policy_node, record_solver_failures
 from retrench.bayes.censored import LeftCensored
-from retrench.bayes.priors import prior_distribution, scaled_site
+from retrench.bayes.priors import hierarchical_normal, prior_distribution, scaled_site
 from retrench.designs.accession.panel import prepare_accession_panel
 from retrench.designs.accession.spec import ACCESSION_SCHEMA
 from retrench.designs.accession.structure import (
@@ -216,8 +216,15 @@ class TariffAccessionModel(StructuralModel):
         sigma_mean = numpyro.sample("sigma_log_mean", prior_distribution(priors["sigma_log_mean"]))
         sigma_sd = numpyro.sample("sigma_log_sd", prior_distribution(priors["sigma_log_sd"]))
         with numpyro.plate("countries", n_country):
-            raw = numpyro.sample("log_sigma_excess_raw", dist.Normal(0.0, 1.0))
-        log_sigma_excess = numpyro.deterministic("log_sigma_excess", sigma_mean + sigma_sd * raw)
+            # centred by default: ~20 years per economy pin each error scale, and the
+            # non-centred form then ties every raw coordinate to (sigma_log_mean, sigma_log_sd)
+            # (R-hat 1.07 for sigma_log_mean on the real panel, 2 × 300 draws)
+            log_sigma_excess = hierarchical_normal(
+                "log_sigma_excess",
+                sigma_mean,
+                sigma_sd,
+                self.spec["parameterisation"]["country_sigma"],
+            )
 
         t_nash, t_recip, ok = regime_tariffs(gamma_E, gamma_M)
         numpyro.deterministic("tariff_nash", t_nash)

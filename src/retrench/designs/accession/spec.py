@@ -6,6 +6,8 @@ Sections beyond the common ones (DESIGN.md section 2):
   coordinates (η = 1: uniform correlation; larger η shrinks it toward 0);
 * ``[parameterisation]`` — ``weights``: sample the economies' weight coordinates centred
   (``weights_logit`` directly) or non-centred (``weights_raw``, standard normal);
+  ``country_sigma``: the same choice for the economies' log error scales
+  (``log_sigma_excess`` or ``log_sigma_excess_raw``);
 * ``[regime]`` — whether the phase-in time of accession commitments is estimated (prior
   ``priors.phase_in_years``) or fixed at ``fixed_phase_in_years``.
 """
@@ -22,6 +24,8 @@ from retrench.bayes.spec import (
     one_of,
     positive_number,
 )
+from retrench.data.validation import BOOLEAN_TEXT
+from retrench.data.validation import ColumnSpec as Column
 from retrench.errors import SpecError
 
 __all__ = ["ACCESSION_SCHEMA"]
@@ -47,6 +51,14 @@ ACCESSION_SCHEMA = SpecSchema(
     ),
     data_columns=("country", "year", "tariff", "years_in_regime", "suspect"),
     optional_columns=("suspect",),
+    column_checks={
+        "country": Column("", "str", description="country code"),
+        "year": Column("", "int", ge=1900, le=2100, unit="year"),
+        "tariff": Column("", "float", nullable=True, ge=0, le=1000, unit="percent"),
+        "years_in_regime": Column("", "float", nullable=True, unit="years since entry"),
+        "suspect": Column("", "str", isin=BOOLEAN_TEXT),
+    },
+    key_columns=("country", "year"),
     data_options={"years": int_range, "reference_year": _year, "exclude_suspect": boolean},
     likelihood={
         "family": one_of("normal", "student_t"),
@@ -56,7 +68,10 @@ ACCESSION_SCHEMA = SpecSchema(
     },
     sections={
         "weights": {"lkj_concentration": positive_number},
-        "parameterisation": {"weights": one_of("centred", "non_centred")},
+        "parameterisation": {
+            "weights": one_of("centred", "non_centred"),
+            "country_sigma": one_of("centred", "non_centred"),
+        },
         "regime": {
             "phase_in": one_of("estimated", "fixed"),
             "fixed_phase_in_years": positive_number,

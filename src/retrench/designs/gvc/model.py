@@ -42,6 +42,7 @@ from retrench.bayes.spec import (
     one_of,
     probability,
 )
+from retrench.data.validation import ColumnSpec as Column
 from retrench.designs.gvc.matrices import DEFAULT_COLUMNS, ThresholdDesign, design_from_panel
 from retrench.designs.gvc.policies import counterfactual_participation, threshold_membership
 from retrench.designs.gvc.posterior import (
@@ -67,6 +68,15 @@ GVC_SCHEMA = SpecSchema(
     parameters=("beta", "delta", "sigma"),
     data_columns=("country", "year", "gvc", "omega", "mu", "upsilon", "gr", "sample_flag"),
     optional_columns=("sample_flag",),
+    column_checks={
+        "country": Column("", "str", description="country code"),
+        "year": Column("", "int", ge=1900, le=2100, unit="year"),
+        **{
+            key: Column("", "float", nullable=True)
+            for key in ("gvc", "omega", "mu", "upsilon", "gr")
+        },
+    },
+    key_columns=("country", "year"),
     data_options={"years": int_range, "standardize": boolean},
     likelihood={"family": one_of("normal"), "fixed_effects": one_of("flat")},
     sections={

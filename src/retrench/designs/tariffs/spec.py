@@ -28,6 +28,8 @@ from retrench.bayes.spec import (
     positive_number,
     string,
 )
+from retrench.data.validation import BOOLEAN_TEXT
+from retrench.data.validation import ColumnSpec as Column
 from retrench.errors import SpecError
 from retrench.theory.tariffs import TariffWeights
 
@@ -71,6 +73,15 @@ TARIFF_SCHEMA = SpecSchema(
     ),
     data_columns=("country", "year", "tariff", "group", "suspect", "aggregate"),
     optional_columns=("suspect", "aggregate"),
+    column_checks={
+        "country": Column("", "str", description="country code"),
+        "year": Column("", "int", ge=1900, le=2100, unit="year"),
+        "tariff": Column("", "float", nullable=True, ge=0, le=1000, unit="percent"),
+        "group": Column("", "str", nullable=True, description="country group"),
+        "suspect": Column("", "str", isin=BOOLEAN_TEXT),
+        "aggregate": Column("", "str", isin=BOOLEAN_TEXT),
+    },
+    key_columns=("country", "year"),
     data_options={"years": int_range, "reference_year": _year, "exclude_suspect": boolean},
     likelihood={
         "family": one_of("normal", "student_t"),
