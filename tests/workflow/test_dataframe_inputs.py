@@ -68,3 +68,22 @@ def test_negative_tariff_in_a_dataframe_names_the_range():
     frame = _spoil(_read("tariffs_synthetic.csv"), "tariff_applied_pct", 7, -2.0)
     with pytest.raises(DataError, match=r"tariff_applied_pct.*in \[0, 1000\].*row 7: -2\.0"):
         TariffModel(frame)
+
+
+def test_electoral_rollcall_csv_is_checked_naming_file_column_and_row(tmp_path):
+    from typer.testing import CliRunner
+
+    from retrench.cli import app
+
+    rollcalls = _read("electoral_synthetic_rollcalls.csv")
+    rollcalls["n_voting"] = rollcalls["n_voting"].astype(object)
+    rollcalls.loc[4, "n_voting"] = "many"
+    path = tmp_path / "rollcalls.csv"
+    rollcalls.to_csv(path, index=False)
+    result = CliRunner().invoke(
+        app, ["fit", "electoral", "--rollcalls", str(path), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.output and "'n_voting'" in result.output, result.output
+    assert "row 4: 'many'" in result.output, result.output
+    assert not (tmp_path / "out").exists()

@@ -131,10 +131,13 @@ class StructuralModel(abc.ABC):
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame (got {type(data).__name__})")
         check_columns(self.spec, self.schema, data.columns)
+        csv_file = data.attrs.get("csv_file")  # set where a CSV file is read for a model
         validate_frame(
             data,
             data_table_spec(self.spec, self.schema, data.columns),
-            f"the data given to {type(self).__name__} (row = position in the DataFrame)",
+            f"the data given to {type(self).__name__}"
+            + (f" from {csv_file}" if csv_file else "")
+            + " (row = position in the DataFrame)",
         )
         self.panel: pd.DataFrame = self.prepare_panel(data)
         self.inputs, self.observed = self.model_inputs(self.panel)

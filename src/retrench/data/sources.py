@@ -63,4 +63,5 @@ def read_panel_csv(path: PathLike, layout: str | None = None) -> pd.DataFrame:
         if column in frame:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
             frame[column] = frame[column].astype(str)
+    frame.attrs["csv_file"] = str(path)  # named by the model's own column checks
     return frame

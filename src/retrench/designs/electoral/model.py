@@ -90,6 +90,7 @@ from retrench.bayes.spec import (
     positive_number,
     string,
 )
+from retrench.data.validation import ColumnSpec as Column
 from retrench.designs.electoral import structure as es
 from retrench.designs.electoral.panel import (
     KINDS,
@@ -107,6 +108,16 @@ ELECTORAL_SCHEMA = SpecSchema(
         "taa_intercept", "taa_slope", "m", "district_intercept", "district_sigma",
     ),
     data_columns=("vote_id", "congress", "party", "yea", "n_voting", "agreement", "vote_role"),
+    column_checks={
+        "vote_id": Column("", "str", description="roll-call identifier"),
+        "congress": Column("", "int", ge=1, le=200, description="Congress number"),
+        "party": Column("", "str", description="party code"),
+        "yea": Column("", "int", ge=0, unit="votes"),
+        "n_voting": Column("", "int", ge=0, unit="votes"),
+        "agreement": Column("", "str", nullable=True),
+        "vote_role": Column("", "str", nullable=True),
+    },
+    key_columns=("vote_id", "party"),
     data_options={"compensation_regex": string, "reversed_regex": string},
     likelihood={"rollcall": one_of("beta_binomial", "binomial")},
     sections={

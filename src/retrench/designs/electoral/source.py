@@ -4,11 +4,13 @@ optionally districts), or a data root holding ``us_trade_rollcalls/`` and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from retrench.data.panel_csv import check_csv_file
 from retrench.data.sources import PathLike, no_synthetic_with_data
 from retrench.errors import DataError, SpecError
 
@@ -46,10 +48,10 @@ def load_electoral_data(source: dict[str, Any]) -> dict[str, Any]:
     """Constructor arguments of :class:`~retrench.designs.electoral.model.ElectoralModel`."""
     kind = source.get("kind")
     if kind == "csv":
-        rollcalls = pd.read_csv(source["rollcalls"], parse_dates=["date"])
+        rollcalls = _read_csv(source["rollcalls"], parse_dates=["date"])
         districts = None
         if source.get("districts"):
-            districts = pd.read_csv(source["districts"], dtype={"district": str, "state": str})
+            districts = _read_csv(source["districts"], dtype={"district": str, "state": str})
         return {"data": rollcalls, "districts": districts}
     if kind == "synthetic":
         from retrench.designs.electoral.panel import synthetic_panels
@@ -64,3 +66,15 @@ def load_electoral_data(source: dict[str, Any]) -> dict[str, Any]:
         "data": electoral_rollcall_panel(root),
         "districts": electoral_district_panel(root),
     }
+
+
+def _read_csv(path: str | os.PathLike[str], **options: Any) -> pd.DataFrame:
+    """A roll-call or district CSV after the file-level checks of a panel CSV (exists, UTF-8,
+    header and rows, not truncated); the model then validates its columns, naming the file."""
+    path = check_csv_file(path)
+    try:
+        frame = pd.read_csv(path, **options)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
+    frame.attrs["csv_file"] = str(path)
+    return frame
