@@ -51,6 +51,31 @@ def collect_finished(out: Path):
     return collect_calibration(out, summary)
 
 
+def simulator_options(simulate_ref: str, given: list[str]) -> dict[str, str]:
+    """``--simulate-option KEY=VALUE`` pairs, checked against the simulator's keywords."""
+    import importlib
+    import inspect
+
+    module, _, name = simulate_ref.partition(":")
+    accepted = [
+        p
+        for p in inspect.signature(getattr(importlib.import_module(module), name)).parameters
+        if p != "seed"
+    ]
+    options: dict[str, str] = {}
+    for pair in given:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise SpecError(f"--simulate-option: expected KEY=VALUE (got {pair!r})")
+        if key not in accepted:
+            raise SpecError(
+                f"--simulate-option {key}: the simulator takes "
+                f"{', '.join(accepted) or 'no options'} (got {key!r})"
+            )
+        options[key] = value
+    return options
+
+
 @app.command("calibrate")
 @user_errors
 def calibrate(
@@ -76,6 +101,13 @@ def calibrate(
         bool,
         typer.Option("--collect-only", help="summarise the tasks already in OUT; run nothing"),
     ] = False,
+    simulate_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--simulate-option",
+            help="KEY=VALUE passed to the design's simulator (repeatable), e.g. structure=real",
+        ),
+    ] = None,
 ) -> None:
     """Simulation-based calibration: coverage of the posterior intervals over many fits."""
     from retrench.bayes.render import frame_table
@@ -93,6 +125,7 @@ def calibrate(
         raise SpecError("--address needs --executor ray")
     fit_options = {k: v for k, v in {"draws": draws, "warmup": warmup}.items() if v is not None}
     simulate_ref, fit_ref = entry.calibration
+    simulate_options = simulator_options(simulate_ref, simulate_option or [])
     if collect_only:
         result = collect_finished(out)
     else:
@@ -102,6 +135,7 @@ def calibrate(
             simulations,
             out,
             base_seed=seed,
+            simulate_options=simulate_options,
             fit_options=fit_options,
             executor=executor,
             workers=workers,
@@ -109,7 +143,7 @@ def calibrate(
             description=f"calibrating {model}",
         )
     files = calibration_summary.SummaryFiles(**CLI_FILES)
-    settings = {} if collect_only else {"base seed": seed} | fit_options
+    settings = {} if collect_only else {"base seed": seed} | fit_options | simulate_options
     calibration_summary.write_summary(
         result, out, title=f"Simulation-based calibration: {model}", settings=settings,
         level=level, files=files,

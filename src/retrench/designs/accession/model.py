@@ -232,7 +232,11 @@ class TariffAccessionModel(StructuralModel):
         record_solver_failures(ok)
 
         country = inputs["country"]
-        share = policy_node("regime_share", regime_share(inputs["years_in_regime"], phase))
+        if self.spec["regime"]["tariff_path"] == "constant":
+            # the comparison model: one cooperative tariff t^R per economy in every year
+            share = policy_node("regime_share", jnp.ones_like(inputs["years_in_regime"]))
+        else:
+            share = policy_node("regime_share", regime_share(inputs["years_in_regime"], phase))
         t_cy = (1.0 - share) * t_nash[country] + share * t_recip[country]
         mean = numpyro.deterministic(
             "tariff_mean", (1.0 + t_cy) * jnp.exp(trend * inputs["years_from_ref"]) - 1.0

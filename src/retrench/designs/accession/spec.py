@@ -8,8 +8,10 @@ Sections beyond the common ones (DESIGN.md section 2):
   (``weights_logit`` directly) or non-centred (``weights_raw``, standard normal);
   ``country_sigma``: the same choice for the economies' log error scales
   (``log_sigma_excess`` or ``log_sigma_excess_raw``);
-* ``[regime]`` — whether the phase-in time of accession commitments is estimated (prior
-  ``priors.phase_in_years``) or fixed at ``fixed_phase_in_years``.
+* ``[regime]`` — ``tariff_path``: ``"nash_then_reciprocal"`` (the design) or ``"constant"``
+  (every economy at its reciprocal tariff in every year: the tariff design's constant t_c, on
+  the same rows, for ``retrench compare``); whether the phase-in time of accession commitments
+  is estimated (prior ``priors.phase_in_years``) or fixed at ``fixed_phase_in_years``.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ ACCESSION_SCHEMA = SpecSchema(
             "country_sigma": one_of("centred", "non_centred"),
         },
         "regime": {
+            "tariff_path": one_of("nash_then_reciprocal", "constant"),
             "phase_in": one_of("estimated", "fixed"),
             "fixed_phase_in_years": positive_number,
         },
