@@ -252,3 +252,71 @@ def test_spec_errors_name_the_key(simulated):
         TariffAccessionModel(panel, {"regime": {"phase_in": "instant"}})
     with pytest.raises(SpecError, match="weights.lkj_concentration: must be > 0"):
         TariffAccessionModel(panel, {"weights": {"lkj_concentration": 0.0}})
+
+
+def test_constant_tariff_path_puts_every_year_at_the_reciprocal_tariff(simulated):
+    """regime.tariff_path = "constant" (the comparison model of `retrench compare`): the mean
+    tariff is (1 + t^R_c) e^{trend (year − ref)} − 1 in every row, entry or not."""
+    panel, truth = simulated
+    spec = _spec(truth.reference_year) | {"regime": {"tariff_path": "constant"}}
+    model = TariffAccessionModel(panel, spec)
+    prior = model.prior_predictive(draws=3, seed=4)
+    c = model.panel["country_code"].map({k: i for i, k in enumerate(model.countries)}).to_numpy()
+    years = model.panel["year"].to_numpy() - truth.reference_year
+    for draw in range(3):
+        t_R = prior["tariff_reciprocal"].values[draw]
+        trend = float(prior["trend"].values[draw])
+        expected = (1 + t_R[c]) * np.exp(trend * years) - 1
+        np.testing.assert_allclose(prior["tariff_mean"].values[draw], expected, rtol=1e-10)
+    switching = TariffAccessionModel(panel, _spec(truth.reference_year))
+    assert switching.spec["regime"]["tariff_path"] == "nash_then_reciprocal"
+
+
+def test_calibrate_simulate_option_is_checked_against_the_simulator(tmp_path):
+    from typer.testing import CliRunner
+
+    from retrench.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "sbc"
+    result = runner.invoke(
+        app, ["calibrate", "accession", "--out", str(out), "--simulate-option", "size=9"]
+    )
+    assert result.exit_code == 2 and "takes structure" in result.output, result.output
+    result = runner.invoke(
+        app, ["calibrate", "accession", "--out", str(out), "--simulate-option", "structure"]
+    )
+    assert result.exit_code == 2 and "KEY=VALUE" in result.output, result.output
+    assert not out.exists()
+
+
+def test_fit_saved_before_new_spec_keys_loads_with_what_it_did(fitted, simulated, tmp_path):
+    """A fit whose stored spec predates parameterisation.country_sigma and regime.tariff_path
+    loads with the values that reproduce it (non-centred scales, switching path), not today's
+    defaults, and not as a 'missing key' error."""
+    import json
+
+    import xarray as xr
+
+    from retrench.bayes.persistence import provenance_attrs
+
+    panel, truth = simulated
+    model, mcmc, _ = fitted
+    samples = mcmc.get_samples(group_by_chain=True)
+    posterior = xr.Dataset({"trend_scaled": (("chain", "draw"), samples["trend_scaled"])})
+    model.seed = 0
+    for name, drop in (("new.nc", False), ("old.nc", True)):
+        stored = json.loads(model.spec_json)
+        if drop:  # what a fit saved before the two keys existed stored
+            del stored["parameterisation"]["country_sigma"], stored["regime"]["tariff_path"]
+        model.idata = xr.DataTree.from_dict({"posterior": posterior})
+        model.idata.attrs.update(
+            provenance_attrs("accession", json.dumps(stored), model.data_hash, 0)
+        )
+        model.save(tmp_path / name)
+    old = TariffAccessionModel.load(tmp_path / "old.nc", panel)
+    assert old.spec["parameterisation"]["country_sigma"] == "non_centred"
+    assert old.spec["regime"]["tariff_path"] == "nash_then_reciprocal"
+    # the file written today keeps what it stored (centred by default)
+    again = TariffAccessionModel.load(tmp_path / "new.nc", panel)
+    assert again.spec["parameterisation"]["country_sigma"] == "centred"

@@ -49,6 +49,7 @@ from retrench.bayes.spec import (
     data_table_spec,
     load_spec,
     spec_to_json,
+    with_legacy_defaults,
 )
 from retrench.data.validation import validate_frame
 from retrench.errors import SpecError
@@ -490,7 +491,8 @@ class StructuralModel(abc.ABC):
         ``data_kwargs`` go to the constructor (e.g. ``tradewar=`` for the tariff model).
         """
         idata, attrs = persistence.read_checked(path, cls.schema.model_name)
-        saved_spec = json.loads(attrs["retrench_spec"])
+        saved_spec = with_legacy_defaults(json.loads(attrs["retrench_spec"]), cls.schema)
+        attrs = {**attrs, "retrench_spec": spec_to_json(saved_spec)}
         model = cls(data, saved_spec if spec is None else spec, **data_kwargs)
         persistence.check_matches(
             attrs, spec_json=model.spec_json, data_hash=model.data_hash, path=path

@@ -145,6 +145,10 @@ class SpecSchema:
             is replaced by the mapped column's). A DataFrame given to a model is validated
             against them exactly as a panel CSV is (:func:`data_table_spec`).
         key_columns: keys of ``data_columns`` whose mapped columns identify a row (unique).
+        legacy_defaults: ``{"section.key": value}`` for keys added after fits were saved: the
+            value that reproduces what a fit saved without the key did (not necessarily
+            today's default); filled in only when a saved fit is read
+            (:func:`with_legacy_defaults`).
     """
 
     model_name: str
@@ -156,6 +160,7 @@ class SpecSchema:
     optional_columns: tuple[str, ...] = ()
     column_checks: Mapping[str, ColumnSpec] = field(default_factory=dict)
     key_columns: tuple[str, ...] = ()
+    legacy_defaults: Mapping[str, Any] = field(default_factory=dict)
 
 
 def models_dir() -> Path:
@@ -287,6 +292,18 @@ def check_columns(spec: Spec, schema: SpecSchema, columns: Iterable[str]) -> Non
                 f"data.{key}: column {column!r} is not in the panel "
                 f"(columns: {', '.join(map(str, available))})"
             )
+
+
+def with_legacy_defaults(saved: Mapping[str, Any], schema: SpecSchema) -> dict[str, Any]:
+    """The spec stored with a fit, with the keys it predates filled from
+    ``schema.legacy_defaults`` (what the fit actually did); present keys are never changed."""
+    spec = copy.deepcopy(dict(saved))
+    for dotted, value in schema.legacy_defaults.items():
+        section, _, key = dotted.partition(".")
+        table = spec.get(section)
+        if isinstance(table, dict) and key not in table:
+            table[key] = value
+    return spec
 
 
 def data_table_spec(spec: Spec, schema: SpecSchema, columns: Iterable[str]) -> TableSpec:

@@ -61,6 +61,11 @@ ACCESSION_SCHEMA = SpecSchema(
         "suspect": Column("", "str", isin=BOOLEAN_TEXT),
     },
     key_columns=("country", "year"),
+    # fits saved before these keys existed: non-centred error scales, the switching path
+    legacy_defaults={
+        "parameterisation.country_sigma": "non_centred",
+        "regime.tariff_path": "nash_then_reciprocal",
+    },
     data_options={"years": int_range, "reference_year": _year, "exclude_suspect": boolean},
     likelihood={
         "family": one_of("normal", "student_t"),

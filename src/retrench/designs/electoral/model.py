@@ -66,7 +66,6 @@ Identification (what the data say, what only the priors carry):
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -181,25 +180,6 @@ class ElectoralModel(StructuralModel):
         (γ, α_R level, α_E, λ, b) trade off along iso-Φ ridges; with the default diagonal mass
         matrix chains saturated the tree depth and disagreed (R-hat ≈ 2 for λ)."""
         return {"dense_mass": bool(self.spec["nuts"]["dense_mass"])}
-
-    @classmethod
-    def load(
-        cls,
-        path: str | os.PathLike[str],
-        data: pd.DataFrame,
-        spec: str | os.PathLike[str] | Mapping | None = None,
-        districts: pd.DataFrame | None = None,
-    ) -> ElectoralModel:
-        """Restore a saved fit for (``data``, ``districts``); refuse a file whose model, spec or
-        data differ (the base class's ``load`` cannot pass the district panel)."""
-        idata, attrs = persistence.read_checked(path, cls.schema.model_name)
-        saved_spec = json.loads(attrs["retrench_spec"])
-        model = cls(data, saved_spec if spec is None else spec, districts)
-        persistence.check_matches(
-            attrs, spec_json=model.spec_json, data_hash=model.data_hash, path=path
-        )
-        model.idata, model.seed = idata, int(attrs["retrench_seed"])
-        return model
 
     # --- data -------------------------------------------------------------------------------
     def prepare_panel(self, data: pd.DataFrame) -> pd.DataFrame:
