@@ -34,6 +34,7 @@ import xarray as xr
 
 from retrench.bayes import inference_data as idio
 from retrench.bayes import plots
+from retrench.bayes.contraction import contraction_table, site_elements
 from retrench.bayes.log_prior import log_prior_draws
 
 COLUMNS = (
@@ -45,26 +46,18 @@ COLUMNS = (
     "prior_sensitivity",
     "likelihood_sensitivity",
 )
-SAMPLE_DIMS = ("chain", "draw")
-
-
-def _elements(values: xr.DataArray) -> tuple[list[str], np.ndarray]:
-    """Element labels and the draws (samples × elements) of one site."""
-    sample = [d for d in values.dims if d in SAMPLE_DIMS]
-    other = [d for d in values.dims if d not in SAMPLE_DIMS]
-    flat = values.stack(_sample=sample).transpose("_sample", *other)
-    arr = np.asarray(flat.values, float).reshape(flat.shape[0], -1)
-    if not other:
-        return [""], arr
-    grids = np.meshgrid(*[values[d].values for d in other], indexing="ij")
-    labels = [",".join(str(g.flat[i]) for g in grids) for i in range(arr.shape[1])]
-    return labels, arr
 
 
 def _sensitivity(result: xr.Dataset | None, name: str, n: int) -> np.ndarray:
     if result is None or name not in result:
         return np.full(n, np.nan)
     return np.asarray(result[name].values, float).reshape(-1)
+
+
+def _element_positions(values: xr.DataArray, labels: pd.Series) -> np.ndarray:
+    """Positions of ``labels`` among the elements of one site."""
+    index = {label: i for i, label in enumerate(site_elements(values)[0])}
+    return np.array([index[label] for label in labels], dtype=int)
 
 
 def identification_table(
@@ -87,25 +80,8 @@ def identification_table(
     post = idio.group(idata, "posterior")
     if prior is None and idio.has_group(idata, "prior"):
         prior = idio.group(idata, "prior")
-    rows, kept = [], []
-    for name, values in post.data_vars.items():
-        if set(values.dims) & set(exclude_dims) or not np.issubdtype(values.dtype, np.number):
-            continue
-        labels, post_draws = _elements(values)
-        post_sd = post_draws.std(0, ddof=1)
-        if prior is not None and name in prior:
-            _, prior_draws = _elements(prior[name])
-            prior_sd = prior_draws.std(0, ddof=1)
-        else:
-            prior_sd = np.full(len(labels), np.nan)
-        # constants (a fixed phase-in, the unit diagonal of a Cholesky factor) are left out
-        varies = ~((post_sd == 0) & ((prior_sd == 0) | np.isnan(prior_sd)))
-        if not varies.any():
-            continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            contraction = np.where(prior_sd > 0, 1.0 - post_sd**2 / prior_sd**2, np.nan)
-        kept.append(name)
-        rows.append((name, labels, prior_sd, post_sd, contraction, varies))
+    table = contraction_table(post, prior, exclude_dims=exclude_dims)
+    kept = list(dict.fromkeys(table["parameter"]))
     try:
         sensitivity = idio.psense(idata, kept, log_prior) if kept else {}
     except Exception as exc:  # noqa: BLE001  (the table stays useful without the sensitivities)
@@ -114,20 +90,16 @@ def identification_table(
             f"psense failed ({type(exc).__name__}: {exc}); sensitivities NaN", stacklevel=2
         )
     frames = []
-    for name, labels, prior_sd, post_sd, contraction, varies in rows:
-        n = len(labels)
-        frame = pd.DataFrame(
-            {
-                "parameter": name,
-                "label": labels,
-                "prior_sd": prior_sd,
-                "posterior_sd": post_sd,
-                "contraction": contraction,
-                "prior_sensitivity": _sensitivity(sensitivity.get("prior"), name, n),
-                "likelihood_sensitivity": _sensitivity(sensitivity.get("likelihood"), name, n),
-            }
+    for name, frame in table.groupby("parameter", sort=False):
+        n_elements = len(site_elements(post[name])[0])
+        position = _element_positions(post[name], frame["label"])  # constants were dropped
+        frame = frame.assign(
+            prior_sensitivity=_sensitivity(sensitivity.get("prior"), name, n_elements)[position],
+            likelihood_sensitivity=_sensitivity(sensitivity.get("likelihood"), name, n_elements)[
+                position
+            ],
         )
-        frames.append(frame.loc[varies])
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 

@@ -19,6 +19,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from retrench.bayes import inference_data as idio
+from retrench.bayes.contraction import contraction_table
 from retrench.errors import SpecError
 
 matplotlib.use("Agg")
@@ -38,32 +40,16 @@ def _flat(ds, name: str) -> np.ndarray:
 
 
 def contraction(idata, names: Sequence[str] = CONTRACTION_SITES) -> pd.DataFrame:
-    """1 − var_post/var_prior per parameter element, with prior and posterior sd.
-
-    Uses the ``prior`` group that :meth:`StructuralModel.fit` stores (prior draws of every site).
-    """
-    rows = []
-    for name in names:
-        if name not in idata.posterior or name not in idata.prior:
-            continue
-        post, prior = _flat(idata.posterior, name), _flat(idata.prior, name)
-        post, prior = post.reshape(post.shape[0], -1), prior.reshape(prior.shape[0], -1)
-        coords = (
-            [""] if post.shape[1] == 1 else [str(c) for c in idata.posterior[name].coords[
-                idata.posterior[name].dims[2]].values]
-        )  # fmt: skip
-        for j, label in enumerate(coords):
-            v_prior = np.nanvar(prior[:, j])
-            v_post = np.nanvar(post[:, j])
-            rows.append(
-                {
-                    "parameter": f"{name}[{label}]" if label else name,
-                    "prior_sd": np.sqrt(v_prior),
-                    "posterior_sd": np.sqrt(v_post),
-                    "contraction": 1.0 - v_post / v_prior if v_prior > 0 else np.nan,
-                }
-            )
-    return pd.DataFrame(rows).set_index("parameter")
+    """1 − var_post/var_prior per parameter element, with prior and posterior sd, indexed
+    ``name`` or ``name[label]`` (:func:`retrench.bayes.contraction.contraction_table` on the
+    ``prior`` group that :meth:`StructuralModel.fit` stores)."""
+    table = contraction_table(
+        idio.group(idata, "posterior"), idio.group(idata, "prior"), names, drop_constants=False
+    )
+    table = table.loc[table["prior_sd"].notna()]  # sites the prior group lacks are left out
+    pairs = zip(table["parameter"], table["label"], strict=True)
+    index = [f"{name}[{label}]" if label else name for name, label in pairs]
+    return table.drop(columns=["parameter", "label"]).set_axis(index).rename_axis("parameter")
 
 
 def recovery_table(

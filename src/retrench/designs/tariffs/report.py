@@ -14,6 +14,7 @@ import pandas as pd
 
 from retrench.bayes import inference_data as idio
 from retrench.bayes import plots
+from retrench.bayes.contraction import contraction_by_site, contraction_table
 from retrench.bayes.diagnostics import diagnose
 from retrench.bayes.render import markdown_table
 
@@ -36,15 +37,12 @@ def loo_summary(idata, var_name: str) -> dict[str, float]:
 
 
 def contraction(idata, names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """1 − posterior variance / prior variance for each element of ``names``."""
-    prior = idio.group(idata, "prior")
-    post = idio.group(idata, "posterior")
-    out = {}
-    for name in names:
-        var_prior = prior[name].var(("chain", "draw")).values
-        var_post = post[name].var(("chain", "draw")).values
-        out[name] = 1.0 - var_post / var_prior
-    return out
+    """1 − posterior variance / prior variance for each element of ``names``
+    (:mod:`retrench.bayes.contraction`)."""
+    table = contraction_table(
+        idio.group(idata, "posterior"), idio.group(idata, "prior"), names, drop_constants=False
+    )
+    return contraction_by_site(table)
 
 
 def weight_correlation(idata) -> np.ndarray:
