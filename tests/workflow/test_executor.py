@@ -310,3 +310,11 @@ def test_a_script_without_a_main_guard_gets_the_reason_not_a_bare_crash(tmp_path
     text = proc.stdout + proc.stderr
     assert "bootstrapping phase" in text  # Python's own message, from the worker
     assert 'lacks `if __name__ == "__main__":`' in proc.stdout
+
+
+def test_task_results_are_readable_by_others_like_every_results_file(tmp_path):
+    out = tmp_path / "out"
+    summary = run_tasks(numpy_and_jax_task, _specs(2), out, executor="serial", progress=False)
+    assert summary.ok
+    modes = {oct(p.stat().st_mode & 0o777) for p in out.glob("*.npz")}
+    assert modes == {"0o644"}, modes
