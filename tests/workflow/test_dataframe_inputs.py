@@ -55,6 +55,8 @@ def _spoil(frame: pd.DataFrame, column: str, row: int, value) -> pd.DataFrame:
 )
 def test_bad_dataframe_is_refused_naming_column_and_row(design, what, spoil, expected):
     model_class, file_name, value_column, key_column = PANELS[design]
+    if what == "duplicate row" and design == "tariffs":
+        pytest.skip("the tariff design reads several rows of a country-year as one cell")
     frame = _read(file_name)
     model_class(frame)  # the embedded panel itself is accepted
     bad = spoil(frame, value_column, key_column)

@@ -81,7 +81,8 @@ TARIFF_SCHEMA = SpecSchema(
         "suspect": Column("", "str", isin=BOOLEAN_TEXT),
         "aggregate": Column("", "str", isin=BOOLEAN_TEXT),
     },
-    key_columns=("country", "year"),
+    # no unique key: several rows of one country-year are one cell of the likelihood
+    # (retrench.bayes.cell_statistics), e.g. tariffs of several sources or product groups
     data_options={"years": int_range, "reference_year": _year, "exclude_suspect": boolean},
     likelihood={
         "family": one_of("normal", "student_t"),
