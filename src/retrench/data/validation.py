@@ -313,16 +313,12 @@ def _structural_problems(raw: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     return problems
 
 
-def read_table(path: Path, spec: TableSpec, drop_invalid: bool = False) -> pd.DataFrame:
-    """Read ``path`` and return it converted and validated against ``spec``.
-
-    Raises DataError (file, column, first offending rows, expectation) on any failure; with
-    ``drop_invalid=True`` rows that fail a row-level expectation are dropped instead and reported
-    in ``df.attrs["dropped"]`` as a list of ``{"reason", "count", "rows"}`` dicts (0-based rows of
-    the file).  A problem no row can be blamed for (e.g. a missing column) always raises.
-    """
-    raw = _read_raw(path)
-    raise_problems(path, _structural_problems(raw, spec))
+def _convert_and_check(
+    raw: pd.DataFrame, spec: TableSpec, source: Path | str
+) -> tuple[pd.DataFrame, list[Problem], dict[str, set[int]]]:
+    """Text cells -> declared kinds -> pandera schema: the converted frame (unparseable rows
+    left out), every problem, and the rows behind each reason. Missing columns raise at once."""
+    raise_problems(source, _structural_problems(raw, spec))
     frame, problems, bad_rows = _convert_all(raw, spec)
     unparsed = sorted(set().union(*bad_rows.values())) if bad_rows else []
     frame = _cast_declared(frame.drop(index=unparsed), spec)
@@ -333,6 +329,18 @@ def read_table(path: Path, spec: TableSpec, drop_invalid: bool = False) -> pd.Da
         problems.extend(more)
         for reason, rows in more_rows.items():
             bad_rows.setdefault(reason, set()).update(rows)
+    return frame, problems, bad_rows
+
+
+def read_table(path: Path, spec: TableSpec, drop_invalid: bool = False) -> pd.DataFrame:
+    """Read ``path`` and return it converted and validated against ``spec``.
+
+    Raises DataError (file, column, first offending rows, expectation) on any failure; with
+    ``drop_invalid=True`` rows that fail a row-level expectation are dropped instead and reported
+    in ``df.attrs["dropped"]`` as a list of ``{"reason", "count", "rows"}`` dicts (0-based rows of
+    the file).  A problem no row can be blamed for (e.g. a missing column) always raises.
+    """
+    frame, problems, bad_rows = _convert_and_check(_read_raw(path), spec, path)
     dropped: list[dict[str, Any]] = []
     if problems:
         if not drop_invalid or any(not p.rows for p in problems):
@@ -367,14 +375,7 @@ def validate_frame(frame: pd.DataFrame, spec: TableSpec, source: str) -> None:
     (kinds, ranges, allowed values, empty cells, unique key). DataError naming ``source``, the
     column, the 0-based row position and the value; nothing is returned or changed."""
     raw = frame.reset_index(drop=True).astype(object).map(_as_text)
-    raise_problems(source, _structural_problems(raw, spec))
-    converted, problems, bad_rows = _convert_all(raw, spec)
-    unparsed = sorted(set().union(*bad_rows.values())) if bad_rows else []
-    converted = _cast_declared(converted.drop(index=unparsed), spec)
-    try:
-        build_schema(spec).validate(converted, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        problems.extend(_problems_from_pandera(exc, spec, converted)[0])
+    _, problems, _ = _convert_and_check(raw, spec, source)
     for problem in problems:
         problem.in_file = False
     raise_problems(source, problems)
